@@ -4,7 +4,7 @@ import type { Hour } from '../time/minute.js';
 
 /**
  * What one closed hour of one series leaves behind for the baseline: enough for rates,
- * minute-level dispersion, burst peaks at several window lengths, and regularity, in six
+ * minute-level dispersion, burst peaks at several window lengths, and regularity, in nine
  * integers.
  */
 export interface HourStats {
@@ -18,6 +18,14 @@ export interface HourStats {
   peak15: number;
   /** Minutes of the hour with at least one event. */
   activeMinutes: number;
+  /**
+   * Zero-event minutes at the start and end of the hour, and the longest zero run inside
+   * it: stitched across hours they give the longest silence a series has had, which is
+   * what a missed run of a periodic job must exceed.
+   */
+  leadingIdle: number;
+  trailingIdle: number;
+  longestIdle: number;
 }
 
 /**

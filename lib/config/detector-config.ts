@@ -1,0 +1,225 @@
+import { Ajv, type ErrorObject } from 'ajv';
+import type { InsightType } from '../series/series.js';
+
+/** Matches series by API; every field given must match (`*` is a wildcard). */
+export interface SeriesMatcher {
+  insightType?: InsightType;
+  eventSource?: string;
+  eventName?: string;
+  errorCode?: string;
+}
+
+/** Per-API tuning: the first override whose matcher fits a series applies. */
+export interface Override extends SeriesMatcher {
+  disabled?: boolean;
+  minCount?: number;
+  minRatio?: number;
+  /** Multiplies the false-alarm budget for this series: > 1 more sensitive, < 1 quieter. */
+  sensitivity?: number;
+}
+
+/** Events matching every given field are not analysed at all (e.g. a known CI role). */
+export interface Suppression {
+  eventSource?: string;
+  eventName?: string;
+  principalArn?: string;
+  userAgent?: string;
+  errorCode?: string;
+  reason?: string;
+}
+
+export interface DetectorConfig {
+  /** Days of history in a baseline (AWS uses 7). */
+  baselineDays: number;
+  /** A minute is closed (drops, gaps and ends decided) this long after it. */
+  latenessMinutes: number;
+  /** No statistical insight before an account has been observed this long. */
+  warmupHours: number;
+  /**
+   * The trail covers every region, so a region that delivered nothing had no activity:
+   * a region's series then share their account's observation time, and a never-used
+   * region starts with a known-empty baseline instead of a blind warm-up.
+   */
+  multiRegionTrail: boolean;
+  insightTypes: InsightType[];
+  groups: { iamWrites: boolean; provisioning: boolean; errorsByCode: boolean };
+  /** Window lengths in minutes tested at once. */
+  windows: number[];
+  /** Expected false insights per account-region-day that the thresholds allow. */
+  falseAlarmsPerDay: number;
+  /** Series per account-region assumed when the budget is split into per-test thresholds. */
+  seriesPerAccountRegion: number;
+  minCount: { ApiCallRateInsight: number; ApiErrorRateInsight: number };
+  minRatio: number;
+  peakFactor: number;
+  newRegionMinCount: number;
+  endQuietMinutes: number;
+  maxInsightMinutes: number;
+  gaps: { enabled: boolean; minActiveHourFraction: number; minGapMinutes: number; periodsMissed: number };
+  attributionLimit: number;
+  overrides: Override[];
+  suppressions: Suppression[];
+}
+
+const pattern = { type: 'string', minLength: 1, maxLength: 1024 };
+const insightType = { enum: ['ApiCallRateInsight', 'ApiErrorRateInsight'] };
+const matcherProperties = { insightType, eventSource: pattern, eventName: pattern, errorCode: pattern };
+
+/**
+ * The schema is the single source of the defaults (ajv `useDefaults`), and
+ * `additionalProperties: false` everywhere, so a typo is an error, not a silent default.
+ * Each default's reason is in README "How detection works".
+ */
+export const detectorConfigSchema = {
+  $id: 'https://github.com/trail-insights/trail-insights/detector-config.json',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    $schema: { type: 'string' },
+    baselineDays: { type: 'integer', minimum: 1, maximum: 28, default: 7 },
+    latenessMinutes: { type: 'integer', minimum: 0, maximum: 240, default: 20 },
+    warmupHours: { type: 'integer', minimum: 0, maximum: 672, default: 24 },
+    multiRegionTrail: { type: 'boolean', default: true },
+    insightTypes: {
+      type: 'array',
+      items: insightType,
+      uniqueItems: true,
+      minItems: 1,
+      default: ['ApiCallRateInsight', 'ApiErrorRateInsight'],
+    },
+    groups: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        iamWrites: { type: 'boolean', default: true },
+        provisioning: { type: 'boolean', default: true },
+        errorsByCode: { type: 'boolean', default: true },
+      },
+    },
+    windows: {
+      type: 'array',
+      items: { type: 'integer', minimum: 1, maximum: 240 },
+      uniqueItems: true,
+      minItems: 1,
+      maxItems: 8,
+      default: [1, 5, 15, 60],
+    },
+    falseAlarmsPerDay: { type: 'number', exclusiveMinimum: 0, maximum: 10, default: 0.05 },
+    seriesPerAccountRegion: { type: 'integer', minimum: 1, maximum: 100000, default: 200 },
+    minCount: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        ApiCallRateInsight: { type: 'integer', minimum: 1, default: 10 },
+        ApiErrorRateInsight: { type: 'integer', minimum: 1, default: 10 },
+      },
+    },
+    minRatio: { type: 'number', minimum: 1, default: 3 },
+    peakFactor: { type: 'number', minimum: 1, default: 1.5 },
+    newRegionMinCount: { type: 'integer', minimum: 1, default: 3 },
+    endQuietMinutes: { type: 'integer', minimum: 1, maximum: 240, default: 15 },
+    maxInsightMinutes: { type: 'integer', minimum: 15, maximum: 10080, default: 1440 },
+    gaps: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        enabled: { type: 'boolean', default: true },
+        minActiveHourFraction: { type: 'number', minimum: 0.5, maximum: 1, default: 0.97 },
+        minGapMinutes: { type: 'integer', minimum: 5, default: 20 },
+        periodsMissed: { type: 'number', minimum: 1, default: 3 },
+      },
+    },
+    attributionLimit: { type: 'integer', minimum: 5, maximum: 1000, default: 16 },
+    overrides: {
+      type: 'array',
+      default: [],
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        minProperties: 2,
+        properties: {
+          ...matcherProperties,
+          disabled: { type: 'boolean' },
+          minCount: { type: 'integer', minimum: 1 },
+          minRatio: { type: 'number', minimum: 1 },
+          sensitivity: { type: 'number', exclusiveMinimum: 0, maximum: 1000 },
+        },
+      },
+    },
+    suppressions: {
+      type: 'array',
+      default: [],
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        anyOf: ['eventSource', 'eventName', 'principalArn', 'userAgent', 'errorCode'].map((f) => ({ required: [f] })),
+        properties: {
+          eventSource: pattern,
+          eventName: pattern,
+          principalArn: pattern,
+          userAgent: pattern,
+          errorCode: pattern,
+          reason: { type: 'string' },
+        },
+      },
+    },
+  },
+} as const;
+
+/** A configuration that does not match the schema; `field` is the JSON pointer of the culprit. */
+export class ConfigError extends Error {
+  constructor(
+    message: string,
+    readonly field: string,
+  ) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const validate = new Ajv({ allErrors: false, useDefaults: true, strict: true, strictRequired: false }).compile(detectorConfigSchema);
+
+function describe(error: ErrorObject): ConfigError {
+  const at = error.instancePath || '/';
+  if (error.keyword === 'additionalProperties') {
+    const extra = String((error.params as { additionalProperty: string }).additionalProperty);
+    const field = `${error.instancePath}/${extra}`;
+    return new ConfigError(`config ${field}: unknown field '${extra}'`, field);
+  }
+  if (error.keyword === 'anyOf') {
+    return new ConfigError(`config ${at}: a suppression needs at least one of eventSource, eventName, principalArn, userAgent, errorCode`, at);
+  }
+  return new ConfigError(`config ${at}: ${error.message ?? 'is invalid'}`, at);
+}
+
+/**
+ * Validates a detector configuration and fills in every default.
+ * @example parseDetectorConfig({ minRatio: 4, suppressions: [{ principalArn: '*:assumed-role/ci-deployer' }] })
+ * @throws ConfigError naming the offending field
+ */
+export function parseDetectorConfig(input: unknown): DetectorConfig {
+  const copy: unknown = input === undefined ? {} : structuredClone(input);
+  if (typeof copy !== 'object' || copy === null || Array.isArray(copy)) {
+    throw new ConfigError('config /: must be a JSON object', '/');
+  }
+  if (!validate(copy)) throw describe(validate.errors![0]!);
+  const config = copy as DetectorConfig & { $schema?: string };
+  delete config.$schema;
+  return config;
+}
+
+/** Parses configuration text (a file's content), reporting JSON syntax errors as ConfigError. */
+export function parseDetectorConfigText(text: string, source = 'config'): DetectorConfig {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`${source}: not valid JSON (${(error as Error).message})`, '/');
+  }
+  return parseDetectorConfig(value);
+}
+
+export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = parseDetectorConfig({});

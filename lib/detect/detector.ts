@@ -1,0 +1,180 @@
+import type { SeriesModel } from '../baseline/model.js';
+import type { Minute } from '../time/minute.js';
+import type { SeriesRules } from './rules.js';
+import { logLowerTail, logUpperTail } from './tails.js';
+
+/**
+ * The detector: pure functions over one series' per-minute counts and its baseline
+ * model. No I/O, no clock — the engine, the CLI and the tests all call these.
+ *
+ * `counts[i]` is the number of events in minute `from + i`. Minutes not yet closed may
+ * still grow (late files) but never shrink, so a spike found on them stays a spike;
+ * drops, gaps and ends are decided on closed minutes only (`≤ closedThrough`).
+ */
+export interface CountSeries {
+  counts: ArrayLike<number>;
+  from: Minute;
+}
+
+/** Unusually many events: the window `[start, end]` where it was found. */
+export interface Spike {
+  kind: 'spike';
+  start: Minute;
+  end: Minute;
+  window: number;
+  observed: number;
+  expected: number;
+  /** ln of the tail probability of `observed` under the baseline (−∞ … 0). */
+  logP: number;
+}
+
+/** Regular activity that stopped: no event from `start` through `end`. */
+export interface Gap {
+  kind: 'drop';
+  start: Minute;
+  end: Minute;
+  expected: number;
+  logP: number;
+}
+
+export type Anomaly = Spike | Gap;
+
+function prefixSums(values: ArrayLike<number>): Float64Array {
+  const sums = new Float64Array(values.length + 1);
+  for (let i = 0; i < values.length; i++) sums[i + 1] = sums[i]! + values[i]!;
+  return sums;
+}
+
+function expectedRates(series: CountSeries, model: SeriesModel): Float64Array {
+  const rates = new Float64Array(series.counts.length);
+  let hourRate = 0;
+  for (let i = 0; i < rates.length; i++) {
+    const minute = series.from + i;
+    if (i === 0 || minute % 60 === 0) hourRate = model.rate(minute);
+    rates[i] = hourRate;
+  }
+  return rates;
+}
+
+/**
+ * The earliest spike among windows ending in `[endFrom, endTo]`, over every window length
+ * of the rules. A window is unusual when all of these hold (cheapest first):
+ * - at least `minCount` events (absolute floor: tiny series stay quiet),
+ * - at least `minRatio` × the seasonal expectation,
+ * - more than `peakFactor` × the largest burst of that length in the baseline (a
+ *   recurring deploy burst is normal however improbable a Poisson model finds it),
+ * - a negative-binomial upper-tail probability below the window's α (false-alarm budget).
+ * Before the account is mature only bursts of `coldStartMinCount` qualify.
+ */
+export function findSpike(
+  series: CountSeries,
+  model: SeriesModel,
+  rules: SeriesRules,
+  endFrom: Minute,
+  endTo: Minute,
+): Spike | undefined {
+  if (rules.disabled) return undefined;
+  const counts = prefixSums(series.counts);
+  const rates = expectedRates(series, model);
+  const expected = prefixSums(rates);
+  const last = series.from + series.counts.length - 1;
+  let best: Spike | undefined;
+  for (let end = Math.max(endFrom, series.from); end <= Math.min(endTo, last); end++) {
+    const e = end - series.from + 1;
+    for (const window of rules.windows) {
+      if (e - window < 0) continue;
+      const observed = counts[e]! - counts[e - window]!;
+      if (observed < (rules.mature ? rules.minCount : rules.coldStartMinCount)) continue;
+      const mean = expected[e]! - expected[e - window]!;
+      if (observed < rules.minRatio * mean) continue;
+      if (rules.mature && observed <= rules.peakFactor * model.peak(window)) continue;
+      const logP = model.observedHours > 0 ? logUpperTail(observed, mean, model.size(window)) : Number.NEGATIVE_INFINITY;
+      if (model.observedHours > 0 && logP > rules.logAlpha(window)) continue;
+      const start = firstElevatedMinute(series, rates, end - window + 1, end, rules.minRatio);
+      if (best === undefined || start < best.start || (start === best.start && logP < best.logP)) {
+        best = { kind: 'spike', start, end, window, observed, expected: mean, logP };
+      }
+    }
+  }
+  return best;
+}
+
+/** Where the unusual activity began inside a flagged window: its first clearly elevated minute. */
+function firstElevatedMinute(series: CountSeries, rates: Float64Array, from: Minute, to: Minute, ratio: number): Minute {
+  for (let minute = from; minute <= to; minute++) {
+    const i = minute - series.from;
+    const count = series.counts[i]!;
+    if (count >= 1 && count >= ratio * rates[i]!) return minute;
+  }
+  return from;
+}
+
+/**
+ * A silence of a regular series that has lasted through `closedThrough`. Regular means
+ * active in at least `minActiveHourFraction` of its observed hours; the silence must be
+ * longer than `periodsMissed` typical periods, than twice the longest silence in the
+ * baseline, and than `minGapMinutes`. Periodic jobs are far more regular than Poisson, so
+ * the historical longest silence — not a Poisson tail — is the yardstick; the tail
+ * probability is reported for explanation.
+ */
+export function findGap(series: CountSeries, model: SeriesModel, rules: SeriesRules, closedThrough: Minute): Gap | undefined {
+  if (rules.disabled || !rules.gaps.enabled) return undefined;
+  if (model.observedHours < rules.gaps.minObservedHours) return undefined;
+  if (model.activeHourFraction < rules.gaps.minActiveHourFraction) return undefined;
+  const lastIndex = closedThrough - series.from;
+  if (lastIndex < 0 || lastIndex >= series.counts.length) return undefined;
+  let i = lastIndex;
+  while (i >= 0 && series.counts[i] === 0) i--;
+  // Silent across the whole loaded range: its beginning is unknown, so it cannot be dated.
+  if (i < 0) return undefined;
+  const start = series.from + i + 1;
+  const length = closedThrough - start + 1;
+  const needed = Math.max(rules.gaps.minGapMinutes, rules.gaps.periodsMissed * model.period, 2 * model.longestIdle);
+  if (length < needed) return undefined;
+  let expected = 0;
+  for (let minute = start; minute <= closedThrough; minute++) expected += model.rate(minute);
+  return { kind: 'drop', start, end: closedThrough, expected, logP: logLowerTail(0, expected, model.size(length)) };
+}
+
+/**
+ * When an open spike insight ended: the first minute `q > start` such that the
+ * `endQuietMinutes` closed minutes from `q` are no longer elevated (at most one event, or
+ * not unusual at p < 1 %). `undefined` while it goes on. After `maxInsightMinutes` an
+ * insight is ended regardless, so a permanent change is reported once and then becomes
+ * the new normal.
+ */
+export function findSpikeEnd(
+  series: CountSeries,
+  model: SeriesModel,
+  rules: SeriesRules,
+  start: Minute,
+  closedThrough: Minute,
+): Minute | undefined {
+  const quiet = rules.endQuietMinutes;
+  const counts = prefixSums(series.counts);
+  const expected = prefixSums(expectedRates(series, model));
+  const size = model.size(quiet);
+  for (let q = Math.max(start + 1, series.from); q + quiet - 1 <= closedThrough; q++) {
+    if (q - start >= rules.maxInsightMinutes) return q;
+    const a = q - series.from;
+    const b = a + quiet;
+    if (b > series.counts.length) break;
+    const observed = counts[b]! - counts[a]!;
+    if (observed <= 1) return q;
+    const mean = expected[b]! - expected[a]!;
+    if (logUpperTail(observed, mean, size) > rules.endLogAlpha) return q;
+  }
+  if (closedThrough - start >= rules.maxInsightMinutes) return start + rules.maxInsightMinutes;
+  return undefined;
+}
+
+/** When a gap ended: the first closed minute from `start` with an event again. */
+export function findGapEnd(series: CountSeries, rules: SeriesRules, start: Minute, closedThrough: Minute): Minute | undefined {
+  for (let minute = Math.max(start, series.from); minute <= closedThrough; minute++) {
+    const i = minute - series.from;
+    if (i >= series.counts.length) break;
+    if (series.counts[i]! > 0) return minute;
+    if (minute - start >= rules.maxInsightMinutes) return minute;
+  }
+  return undefined;
+}

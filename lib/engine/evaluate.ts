@@ -1,0 +1,205 @@
+import { CountWindow } from '../aggregate/count-window.js';
+import { applyRollups, rollupHour } from '../baseline/rollup.js';
+import type { HourRollup } from '../baseline/types.js';
+import { findGap, findGapEnd, findSpikeEnd, type Gap } from '../detect/detector.js';
+import type { InsightRecord } from '../insights/record.js';
+import type { AccountRegion, DirtyHour, EvaluateState, InsightState } from '../store/store.js';
+import { hourOf, type Hour, type Minute } from '../time/minute.js';
+import { AccountRegionView } from './account-region-view.js';
+import type { EngineDeps } from './deps.js';
+import { endInsight, mayOpen, startInsight } from './insight-lifecycle.js';
+import { publishPending } from './publish-pending.js';
+import { readBaselineRollups } from './spike-check.js';
+
+/** Hours rolled per account-region per run, so a long-idle evaluator catches up in bounded steps. */
+const MAX_HOURS_PER_RUN = 48;
+/**
+ * Late data older than this is not rolled again: contributions expire after a few days,
+ * and re-rolling an hour whose other contributions are gone would shrink it.
+ */
+const DIRTY_HORIZON_HOURS = 48;
+/** Closed minutes always loaded for ends and gaps, beyond what open insights and gaps need. */
+const MIN_LOOKBACK_MINUTES = 120;
+
+export interface EvaluateOutcome {
+  accountRegions: number;
+  rolledHours: number;
+  published: InsightRecord[];
+  /** Account-regions skipped because another evaluation was running on them. */
+  conflicts: number;
+}
+
+/**
+ * The scheduled evaluation at clock `now` (the schedule's time in Lambda, the trail's
+ * delivery clock in a replay): for every account-region, close the minutes that are past
+ * the watermark (`now − latenessMinutes`), roll closed hours into baselines, end insights
+ * that returned to normal, open insights for regular activity that stopped, and publish
+ * whatever is still owed. Every step is idempotent, so a crashed run is simply redone.
+ */
+export async function evaluateAll(deps: EngineDeps, now: Minute): Promise<EvaluateOutcome> {
+  const entries = (await deps.store.listAccountRegions()).sort((a, b) =>
+    a.account === b.account ? (a.region < b.region ? -1 : 1) : a.account < b.account ? -1 : 1,
+  );
+  const outcome: EvaluateOutcome = { accountRegions: entries.length, rolledHours: 0, published: [], conflicts: 0 };
+  for (const entry of entries) {
+    const result = await evaluateAccountRegion(deps, entry, now);
+    outcome.rolledHours += result.rolledHours;
+    outcome.published.push(...result.published);
+    if (result.conflict) outcome.conflicts += 1;
+  }
+  return outcome;
+}
+
+interface RegionOutcome {
+  rolledHours: number;
+  published: InsightRecord[];
+  conflict: boolean;
+}
+
+export async function evaluateAccountRegion(deps: EngineDeps, entry: AccountRegion, now: Minute): Promise<RegionOutcome> {
+  const closed = now - deps.config.latenessMinutes;
+  const result: RegionOutcome = { rolledHours: 0, published: [], conflict: false };
+  if (closed < entry.firstMinute) return result;
+  let state: EvaluateState | undefined = await deps.store.readState(entry.account, entry.region);
+
+  const rolled = await rollClosedHours(deps, entry, state, closed);
+  if (rolled === undefined) return { ...result, conflict: true };
+  state = rolled.state;
+  result.rolledHours = rolled.hours;
+
+  const closedFrom = state.closedThrough !== undefined ? state.closedThrough + 1 : entry.firstMinute;
+  if (closed < closedFrom) return result;
+  const decided = await decideClosedMinutes(deps, entry, state, closed);
+  result.published = decided.published;
+  const version = await deps.store.saveState({ ...state, closedThrough: closed });
+  if (version === undefined) result.conflict = true;
+  return result;
+}
+
+/** Rolls every closed hour not rolled yet (and dirty ones again) into rollups and baselines. */
+async function rollClosedHours(
+  deps: EngineDeps,
+  entry: AccountRegion,
+  initial: EvaluateState,
+  closed: Minute,
+): Promise<{ state: EvaluateState; hours: number } | undefined> {
+  const { store, config, log } = deps;
+  const { account, region } = entry;
+  let state = initial;
+  const lastClosedHour = Math.floor((closed + 1) / 60) - 1;
+  const firstNew = state.rolledThroughHour !== undefined ? state.rolledThroughHour + 1 : hourOf(entry.firstMinute);
+  const rollTo = Math.min(lastClosedHour, firstNew + MAX_HOURS_PER_RUN - 1);
+  const dirty = await store.listDirty(account, region);
+  const horizon = lastClosedHour - DIRTY_HORIZON_HOURS;
+  const stale = dirty.filter((mark) => mark.hour < horizon);
+  if (stale.length > 0) log.warn('late data beyond the re-roll horizon is left out of baselines', { account, region, hours: stale.map((m) => m.hour) });
+  const reroll = [...new Set(dirty.filter((mark) => mark.hour >= horizon && mark.hour < firstNew).map((mark) => mark.hour))];
+  if (rollTo < firstNew && reroll.length === 0) {
+    if (dirty.length > 0) await store.clearDirty(account, region, dirty.filter((mark) => mark.hour < firstNew));
+    return { state, hours: 0 };
+  }
+
+  if (rollTo >= firstNew) {
+    // Phase one of the two-phase roll: announce the hours before reading them.
+    const version = await store.saveState({ ...state, rollingThroughHour: Math.max(state.rollingThroughHour ?? rollTo, rollTo) });
+    if (version === undefined) return undefined;
+    state = { ...state, rollingThroughHour: Math.max(state.rollingThroughHour ?? rollTo, rollTo), version };
+  }
+  const ranges: Array<[Hour, Hour]> = reroll.sort((a, b) => a - b).map((hour) => [hour, hour]);
+  if (rollTo >= firstNew) ranges.push([firstNew, rollTo]);
+
+  const rollups: HourRollup[] = [];
+  for (const [fromHour, toHour] of ranges) {
+    const from = fromHour * 60;
+    const to = toHour * 60 + 59;
+    const window = CountWindow.of(await store.readContributions(account, region, from, to), from, to);
+    for (let hour = fromHour; hour <= toHour; hour++) rollups.push(rollupHour(window, hour, config.attributionLimit));
+  }
+  const baselines = new Map((await store.readBaselines(account, region)).map((baseline) => [baseline.id, baseline]));
+  const keepFrom = lastClosedHour - (config.baselineDays + 1) * 24 + 1;
+  const changed = applyRollups(baselines, rollups, keepFrom);
+  for (const rollup of rollups) {
+    if (rollup.series.length > 0) await store.writeRollup(account, region, rollup);
+  }
+  await store.writeBaselines(account, region, changed);
+  const handled: DirtyHour[] = dirty.filter((mark) => mark.hour <= rollTo);
+  if (handled.length > 0) await store.clearDirty(account, region, handled);
+  if (rollTo >= firstNew) {
+    const version = await store.saveState({ ...state, rolledThroughHour: rollTo });
+    if (version === undefined) return undefined;
+    state = { ...state, rolledThroughHour: rollTo, version };
+  }
+  return { state, hours: rollups.length };
+}
+
+/** Ends insights whose series returned to normal and opens gap insights, on closed minutes. */
+async function decideClosedMinutes(
+  deps: EngineDeps,
+  entry: AccountRegion,
+  state: EvaluateState,
+  closed: Minute,
+): Promise<{ published: InsightRecord[] }> {
+  const { store, config, log } = deps;
+  const { account, region } = entry;
+  const [baselines, insights] = await Promise.all([store.readBaselines(account, region), store.readInsights(account, region)]);
+  const view = new AccountRegionView(config, entry, state, baselines);
+
+  const open = insights.filter((insight) => insight.status === 'open');
+  // Load far enough back to see when each candidate gap began and each open insight's start.
+  let lookback = MIN_LOOKBACK_MINUTES + config.endQuietMinutes;
+  for (const id of view.baselineIds()) {
+    const model = view.model(id);
+    const rules = view.rulesOf(id);
+    if (model.activeHourFraction >= rules.gaps.minActiveHourFraction) {
+      lookback = Math.max(lookback, Math.ceil(2 * Math.max(rules.gaps.minGapMinutes, rules.gaps.periodsMissed * model.period, 2 * model.longestIdle)));
+    }
+  }
+  const from = Math.max(
+    Math.min(closed - lookback, ...open.map((insight) => insight.startMinute)),
+    closed - config.maxInsightMinutes - lookback,
+  );
+  const window = CountWindow.of(await store.readContributions(account, region, from, closed), from, closed);
+  const zeros = new Float64Array(window.length);
+  const countsOf = (id: string) => ({ counts: window.counts(id) ?? zeros, from });
+
+  const owed: InsightState[] = [];
+  const current = new Map(insights.map((insight) => [insight.seriesId, insight]));
+  for (const insight of open.sort((a, b) => (a.seriesId < b.seriesId ? -1 : 1))) {
+    const rules = view.rulesOf(insight.seriesId);
+    const end =
+      insight.kind === 'spike'
+        ? findSpikeEnd(countsOf(insight.seriesId), view.model(insight.seriesId), rules, insight.startMinute, closed)
+        : findGapEnd(countsOf(insight.seriesId), rules, insight.startMinute, closed);
+    if (end === undefined) continue;
+    const ended = endInsight(insight, end, window, config.attributionLimit);
+    const version = await store.updateInsight(ended);
+    if (version === undefined) continue; // moved on concurrently; decided again next run
+    current.set(insight.seriesId, { ...ended, version });
+    owed.push({ ...ended, version });
+    log.info('insight ended', { account, region, seriesId: insight.seriesId, start: insight.startMinute, end });
+  }
+
+  const gaps: Array<[string, Gap]> = [];
+  for (const id of view.baselineIds()) {
+    const gap = findGap(countsOf(id), view.model(id), view.rulesOf(id), closed);
+    if (gap !== undefined && mayOpen(current.get(id), gap.start)) gaps.push([id, gap]);
+  }
+  if (gaps.length > 0) {
+    const rollups = await readBaselineRollups(deps, account, region, state, view, gaps.map(([, gap]) => gap.start));
+    for (const [id, gap] of gaps) {
+      const opened = await store.openInsight(
+        startInsight({ view, id, kind: 'drop', start: gap.start, through: gap.end, window, rollups, location: entry.location }),
+      );
+      if (!opened.created) continue;
+      owed.push(opened.state);
+      log.info('insight started', { account, region, seriesId: id, kind: 'drop', start: gap.start, silentMinutes: gap.end - gap.start + 1 });
+    }
+  }
+
+  // Sweep: anything an earlier, crashed invocation left unpublished is owed too.
+  for (const insight of insights) {
+    const pending = !insight.startPublished || (insight.end !== undefined && !insight.endPublished);
+    if (pending && !owed.some((state) => state.seriesId === insight.seriesId)) owed.push(current.get(insight.seriesId)!);
+  }
+  return { published: await publishPending(store, deps.publisher, owed, log) };
+}

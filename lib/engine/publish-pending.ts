@@ -1,0 +1,55 @@
+import type { Logger } from '../log/logger.js';
+import type { PublishedInsight, Publisher } from '../publish/publisher.js';
+import type { InsightRecord } from '../insights/record.js';
+import type { InsightState, InsightStore } from '../store/store.js';
+
+const byTimeThenId = (a: InsightRecord, b: InsightRecord): number =>
+  a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : a.eventID < b.eventID ? -1 : a.eventID > b.eventID ? 1 : 0;
+
+/** Records of these insights not yet published, in eventTime then eventID order. */
+export function pendingRecords(states: readonly InsightState[]): PublishedInsight[] {
+  const pending: PublishedInsight[] = [];
+  for (const state of states) {
+    if (!state.startPublished) pending.push({ record: state.start, location: state.location });
+    if (state.end !== undefined && !state.endPublished) pending.push({ record: state.end, location: state.location });
+  }
+  return pending.sort((a, b) => byTimeThenId(a.record, b.record));
+}
+
+/**
+ * Publishes what these insights still owe, then records that it was published. A crash
+ * between the two republishes the same records (same eventIDs) next time: at-least-once
+ * delivery with idempotent ids. Returns the records published.
+ */
+export async function publishPending(
+  store: InsightStore,
+  publisher: Publisher,
+  states: readonly InsightState[],
+  log: Logger,
+): Promise<InsightRecord[]> {
+  const pending = pendingRecords(states);
+  if (pending.length === 0) return [];
+  await publisher.publish(pending);
+  for (const state of states) {
+    if (state.startPublished && (state.end === undefined || state.endPublished)) continue;
+    await markPublished(store, state, log);
+  }
+  return pending.map((item) => item.record);
+}
+
+async function markPublished(store: InsightStore, state: InsightState, log: Logger): Promise<void> {
+  let current: InsightState | undefined = state;
+  for (let attempt = 0; attempt < 5 && current !== undefined; attempt++) {
+    const published = {
+      ...current,
+      startPublished: current.startPublished || current.start.eventID === state.start.eventID,
+      endPublished: current.endPublished || (current.end !== undefined && current.end.eventID === state.end?.eventID),
+    };
+    const version = await store.updateInsight(published);
+    if (version !== undefined) return;
+    // Someone else moved the insight on (e.g. evaluate ended it): re-read and mark what we sent.
+    current = (await store.readInsights(state.account, state.region)).find((s) => s.seriesId === state.seriesId);
+    if (current?.start.eventID !== state.start.eventID) return;
+  }
+  log.warn('could not record an insight as published; it will be published again', { seriesId: state.seriesId });
+}

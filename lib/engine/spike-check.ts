@@ -1,0 +1,114 @@
+import { CountWindow } from '../aggregate/count-window.js';
+import type { Contribution } from '../aggregate/types.js';
+import type { HourRollup } from '../baseline/types.js';
+import { findSpike, type Spike } from '../detect/detector.js';
+import type { AccountRegion, EvaluateState, InsightState } from '../store/store.js';
+import { hourOf, type Minute } from '../time/minute.js';
+import { AccountRegionView } from './account-region-view.js';
+import type { EngineDeps } from './deps.js';
+import { rolledPart } from './insight-facts.js';
+import { mayOpen, startInsight } from './insight-lifecycle.js';
+
+/** Detection at ingest never reads further back than this (minutes), however late evaluate is. */
+const MAX_LOOKBACK_MINUTES = 6 * 60;
+
+/**
+ * Spike detection right after a file's counts are applied: only the series and minutes
+ * the file touched, on counts that may still grow (so a spike found now stays one). This
+ * is what makes a Start arrive seconds after the log file, not 30 minutes.
+ * Returns the insights whose records must be published now (new, or left unpublished by
+ * an earlier attempt).
+ */
+export async function checkSpikes(
+  deps: EngineDeps,
+  contribution: Contribution,
+  entry: AccountRegion,
+  state: EvaluateState,
+): Promise<InsightState[]> {
+  const { store, config } = deps;
+  const { account, region } = contribution;
+  const touched = contribution.series.filter((series) => series.minutes.length > 0);
+  if (touched.length === 0) return [];
+  const minTouched = Math.min(...touched.map((series) => series.minutes[0]!.minute));
+  const maxTouched = Math.max(...touched.map((series) => series.minutes.at(-1)!.minute));
+  const longest = Math.max(...config.windows);
+  const unrolledFrom = state.rolledThroughHour === undefined ? minTouched : (state.rolledThroughHour + 1) * 60;
+  const from = Math.max(Math.min(minTouched - longest + 1, unrolledFrom), minTouched - MAX_LOOKBACK_MINUTES);
+  const to = maxTouched + longest - 1;
+
+  const [contributions, baselines, insights] = await Promise.all([
+    store.readContributions(account, region, from, to),
+    store.readBaselines(account, region),
+    store.readInsights(account, region),
+  ]);
+  const window = CountWindow.of(contributions, from, to);
+  const view = new AccountRegionView(config, entry, state, baselines);
+  const existing = new Map(insights.map((insight) => [insight.seriesId, insight]));
+  const lastData = lastMinuteWithData(window);
+
+  const spikes: Array<[string, Spike]> = [];
+  for (const series of touched) {
+    const counts = window.counts(series.id);
+    if (counts === undefined) continue;
+    const first = series.minutes[0]!.minute;
+    const last = series.minutes.at(-1)!.minute;
+    const spike = findSpike({ counts, from }, view.model(series.id), view.rulesOf(series.id), first, Math.min(lastData, last + longest - 1));
+    if (spike !== undefined && mayOpen(existing.get(series.id), spike.start)) spikes.push([series.id, spike]);
+  }
+
+  const toPublish: InsightState[] = [];
+  // An insight opened by an earlier attempt that crashed before publishing is owed too.
+  for (const insight of insights) {
+    if (touched.some((series) => series.id === insight.seriesId) && (!insight.startPublished || (insight.end && !insight.endPublished))) {
+      toPublish.push(insight);
+    }
+  }
+  if (spikes.length === 0) return toPublish;
+
+  const rollups = await readBaselineRollups(deps, account, region, state, view, spikes.map(([, spike]) => spike.start));
+  for (const [id, spike] of spikes) {
+    const opened = await store.openInsight(
+      startInsight({ view, id, kind: 'spike', start: spike.start, through: spike.end, window, rollups, location: entry.location }),
+    );
+    const insight = opened.created ? opened.state : opened.existing;
+    if (!insight.startPublished && !toPublish.includes(insight)) toPublish.push(insight);
+    if (opened.created) {
+      deps.log.info('insight started', {
+        account, region, seriesId: id, start: spike.start, window: spike.window,
+        observed: spike.observed, expected: Number(spike.expected.toFixed(3)), log10P: Number((spike.logP / Math.LN10).toFixed(2)),
+      });
+    }
+  }
+  return toPublish;
+}
+
+function lastMinuteWithData(window: CountWindow): Minute {
+  let last = window.from;
+  for (const id of window.seriesIds()) {
+    const counts = window.counts(id)!;
+    for (let i = counts.length - 1; i >= 0; i--) {
+      if (counts[i]! > 0) {
+        last = Math.max(last, window.from + i);
+        break;
+      }
+    }
+  }
+  return last;
+}
+
+/** The rollups that Start records' baseline sides need (read only when an insight opens: rare). */
+export async function readBaselineRollups(
+  deps: EngineDeps,
+  account: string,
+  region: string,
+  state: EvaluateState,
+  view: AccountRegionView,
+  starts: readonly Minute[],
+): Promise<HourRollup[]> {
+  if (state.rolledThroughHour === undefined || starts.length === 0) return [];
+  const parts = starts.map((start) => rolledPart(start, { ...view.config, rolledThroughHour: state.rolledThroughHour, observedFrom: view.observedFrom }));
+  const firstHour = Math.min(...parts.map((part) => part.firstHour));
+  const lastHour = Math.max(...parts.map((part) => part.lastHour));
+  if (lastHour < firstHour) return [];
+  return deps.store.readRollups(account, region, firstHour, Math.min(lastHour, hourOf(Math.max(...starts))));
+}

@@ -1,0 +1,46 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { S3Client } from '@aws-sdk/client-s3';
+import type { EngineDeps } from '../engine/deps.js';
+import { createLogger } from '../log/logger.js';
+import { EventBridgePublisher } from '../publish/eventbridge-publisher.js';
+import { FanOutPublisher } from '../publish/fan-out-publisher.js';
+import { S3InsightWriter } from '../publish/s3-insight-writer.js';
+import { DynamoDbStore } from '../store/dynamodb-store.js';
+import type { RuntimeConfig } from './environment.js';
+import { S3ObjectSource, type ObjectSource } from './object-source.js';
+
+export interface AwsRuntime {
+  deps: EngineDeps;
+  objects: ObjectSource;
+}
+
+/**
+ * The engine wired to AWS: one client per service, created once per container and
+ * reused across invocations. Endpoints and credentials come from the SDK's standard
+ * environment (`AWS_ENDPOINT_URL_*` included), so the same code runs against local servers.
+ */
+export function awsRuntime(config: RuntimeConfig): AwsRuntime {
+  const s3 = new S3Client({ forcePathStyle: config.s3ForcePathStyle });
+  const dynamodb = new DynamoDBClient({});
+  const eventBridge = new EventBridgeClient({});
+  const publisher = new FanOutPublisher([
+    // The trail bucket first: if EventBridge then fails, the retry rewrites the same keys.
+    new S3InsightWriter({
+      client: s3,
+      ...(config.insightsKmsKeyId && { kmsKeyId: config.insightsKmsKeyId }),
+      ...(config.expectedBucketOwner && { expectedBucketOwner: config.expectedBucketOwner }),
+    }),
+    new EventBridgePublisher({ client: eventBridge, eventBusName: config.eventBusName, source: config.eventSource }),
+  ]);
+  return {
+    deps: {
+      store: new DynamoDbStore({ client: dynamodb, tableName: config.tableName }),
+      publisher,
+      config: config.detector,
+      log: createLogger({ level: config.logLevel }),
+      maxDecompressedBytes: config.maxDecompressedBytes,
+    },
+    objects: new S3ObjectSource(s3, config.expectedBucketOwner),
+  };
+}
