@@ -16,6 +16,9 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/support/global-setup.ts'],
+          // Points the SDK's environment at the stack before each file's own imports, so
+          // clients built at module scope reach it too.
+          setupFiles: ['test/support/aws-env.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },

@@ -57,8 +57,9 @@ function expectedRates(series: CountSeries, model: SeriesModel): Float64Array {
 }
 
 /**
- * The earliest spike among windows ending in `[endFrom, endTo]`, over every window length
- * of the rules. A window is unusual when all of these hold (cheapest first):
+ * The first spike among windows ending in `[endFrom, endTo]`, over every window length of
+ * the rules, dated from where the unusual activity began. A window is unusual when all of
+ * these hold (cheapest first):
  * - at least `minCount` events (absolute floor: tiny series stay quiet),
  * - at least `minRatio` × the seasonal expectation,
  * - more than `peakFactor` × the largest burst of that length in the baseline (a
@@ -75,12 +76,12 @@ export function findSpike(
 ): Spike | undefined {
   if (rules.disabled) return undefined;
   const counts = prefixSums(series.counts);
-  const rates = expectedRates(series, model);
-  const expected = prefixSums(rates);
+  const expected = prefixSums(expectedRates(series, model));
   const last = series.from + series.counts.length - 1;
-  let best: Spike | undefined;
+  const longest = Math.max(...rules.windows);
   for (let end = Math.max(endFrom, series.from); end <= Math.min(endTo, last); end++) {
     const e = end - series.from + 1;
+    let best: Spike | undefined;
     for (const window of rules.windows) {
       if (e - window < 0) continue;
       const observed = counts[e]! - counts[e - window]!;
@@ -90,23 +91,42 @@ export function findSpike(
       if (rules.mature && observed <= rules.peakFactor * model.peak(window)) continue;
       const logP = model.observedHours > 0 ? logUpperTail(observed, mean, model.size(window)) : Number.NEGATIVE_INFINITY;
       if (model.observedHours > 0 && logP > rules.logAlpha(window)) continue;
-      const start = firstElevatedMinute(series, rates, end - window + 1, end, rules.minRatio);
-      if (best === undefined || start < best.start || (start === best.start && logP < best.logP)) {
-        best = { kind: 'spike', start, end, window, observed, expected: mean, logP };
-      }
+      if (best === undefined || logP < best.logP) best = { kind: 'spike', start: end, end, window, observed, expected: mean, logP };
+    }
+    // The first minute at which some window is unusual is when a live detector fires;
+    // its most significant window says how fast the unusual activity runs.
+    if (best !== undefined) {
+      const from = Math.max(0, e - 2 * longest);
+      const reference = (best.observed + best.expected) / (2 * best.window);
+      best.start = series.from + changePoint(series.counts, from, e - 1, reference);
+      return best;
     }
   }
-  return best;
+  return undefined;
 }
 
-/** Where the unusual activity began inside a flagged window: its first clearly elevated minute. */
-function firstElevatedMinute(series: CountSeries, rates: Float64Array, from: Minute, to: Minute, ratio: number): Minute {
-  for (let minute = from; minute <= to; minute++) {
-    const i = minute - series.from;
-    const count = series.counts[i]!;
-    if (count >= 1 && count >= ratio * rates[i]!) return minute;
+/**
+ * Where the unusual activity began in `[a, b]` (indexes, reaching back twice the longest
+ * window before the detection): the classic CUSUM change-point estimate — the split
+ * after which the counts' excess over a reference rate is largest. The reference is
+ * midway between the expected and the observed rate of the detecting window, so
+ * background minutes pull the sum down and unusual minutes push it up; a slow elevation
+ * is thus dated from its beginning, not from where a window first caught it.
+ */
+function changePoint(counts: ArrayLike<number>, a: number, b: number, reference: number): number {
+  let sum = 0;
+  let lowest = 0;
+  let at = a;
+  for (let i = a; i <= b; i++) {
+    sum += counts[i]! - reference;
+    if (sum < lowest) {
+      lowest = sum;
+      at = i + 1;
+    }
   }
-  return from;
+  // The change point is the first minute of the excess, which has events by construction.
+  while (at < b && counts[at] === 0) at++;
+  return Math.min(at, b);
 }
 
 /**

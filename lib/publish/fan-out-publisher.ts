@@ -1,0 +1,20 @@
+import type { PublishedInsight, Publisher } from './publisher.js';
+
+/**
+ * Publishes to several publishers one after another, stopping at the first that throws.
+ *
+ * Give the file writer (S3 or directory) first and EventBridge last. Files are idempotent
+ * (a retry overwrites the same keys) while every PutEvents makes new events. With files
+ * first, EventBridge is called only once the files are all written, so an engine retry
+ * after a file failure sends no events twice, and an alert never points at an Insights
+ * file that is not there yet. The other order would resend every event whenever a file
+ * write failed.
+ */
+export class FanOutPublisher implements Publisher {
+  constructor(private readonly publishers: readonly Publisher[]) {}
+
+  async publish(insights: readonly PublishedInsight[]): Promise<void> {
+    if (insights.length === 0) return;
+    for (const publisher of this.publishers) await publisher.publish(insights);
+  }
+}

@@ -1,0 +1,15 @@
+export type { PublishedInsight, Publisher } from './publisher.js';
+export { EventBridgePublisher, INSIGHT_DETAIL_TYPE, isRetryableEntryCode, isTransientCallError } from './eventbridge-publisher.js';
+export type { EventBridgePublisherOptions } from './eventbridge-publisher.js';
+export { S3InsightWriter } from './s3-insight-writer.js';
+export type { S3InsightWriterOptions } from './s3-insight-writer.js';
+export { DirectoryWriter } from './directory-writer.js';
+export type { DirectoryWriterOptions } from './directory-writer.js';
+export { CollectingPublisher } from './collecting-publisher.js';
+export { FanOutPublisher } from './fan-out-publisher.js';
+export { insightFile, insightFileBody, insightKeySuffix, insightObjectKey, INSIGHT_FILE_CONTENT_ENCODING, INSIGHT_FILE_CONTENT_TYPE } from './insight-file.js';
+export type { InsightFile } from './insight-file.js';
+export { batchBySize, BatchItemTooLargeError, putEventsEntrySize, PUT_EVENTS_LIMITS, PUT_EVENTS_MAX_BYTES, PUT_EVENTS_MAX_ENTRIES } from './put-events-batch.js';
+export type { BatchLimits } from './put-events-batch.js';
+export { InsightKeyError, InsightWriteError, PublisherConfigError, PutEventsDeliveryError, PutEventsEntryTooLargeError } from './errors.js';
+export type { InsightWriteFailure, PutEventsFailure } from './errors.js';
