@@ -93,6 +93,14 @@ export class SeriesModel {
     this.activeHours = activeHours;
     const flat = n > 0 ? (total + UNSEEN_EVENTS) / (60 * n) : 0;
     this.flatRate = flat;
+    // The prior's half event is spread over every observed hour, so the profiles of a
+    // never-seen series are exactly its flat rate rather than zero.
+    if (n > 0) {
+      const share = UNSEEN_EVENTS / n;
+      for (let h = 0; h < 24; h++) byHourOfDay[h]! += share * hoursOfDay[h]!;
+      byDayType[0]! += share * hoursOfDayType[0]!;
+      byDayType[1]! += share * hoursOfDayType[1]!;
+    }
 
     // Hour-of-day rates, smoothed with both neighbours and shrunk towards the flat rate.
     this.hourOfDayRate = new Float64Array(24);

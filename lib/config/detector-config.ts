@@ -205,7 +205,11 @@ export function parseDetectorConfig(input: unknown): DetectorConfig {
   if (typeof copy !== 'object' || copy === null || Array.isArray(copy)) {
     throw new ConfigError('config /: must be a JSON object', '/');
   }
-  if (!validate(copy)) throw describe(validate.errors![0]!);
+  if (!validate(copy)) {
+    // ajv reports each failed anyOf branch before the anyOf itself; the anyOf says it best.
+    const errors = validate.errors!;
+    throw describe(errors.find((error) => error.keyword === 'anyOf') ?? errors[0]!);
+  }
   const config = copy as DetectorConfig & { $schema?: string };
   delete config.$schema;
   return config;

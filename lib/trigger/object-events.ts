@@ -57,8 +57,10 @@ export function parseObjectEvent(payload: unknown, raw = ''): MessageContent {
     const objects: ObjectRef[] = [];
     const ignored: string[] = [];
     for (const record of payload.Records) {
-      if (!isObject(record) || !isObject(record.s3)) throw new UnrecognizedMessageError('S3 notification record without s3', raw);
-      const eventName = String(record.eventName ?? '');
+      if (!isObject(record) || !isObject(record.s3) || typeof record.eventName !== 'string') {
+        throw new UnrecognizedMessageError('S3 notification record without s3 or eventName', raw);
+      }
+      const eventName = record.eventName;
       if (!eventName.startsWith('ObjectCreated:')) {
         ignored.push(eventName);
         continue;

@@ -1,0 +1,109 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readCfnYaml } from './support/cfn-yaml.js';
+import { REPO_ROOT } from './support/package.js';
+import { parameterProblems, type TemplateParameter } from './support/template.js';
+
+// The constraints CloudFormation applies to each value a team passes (infra/parameters.yml):
+// realistic values must get through, and the mistakes people make must stop the deploy
+// before any resource changes.
+const { Parameters } = readCfnYaml(path.join(REPO_ROOT, 'infra', 'parameters.yml')) as { Parameters: Record<string, TemplateParameter> };
+
+const KEY_ARN = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
+const testCases: { parameter: string; value: string; accepted: boolean; why: string }[] = [
+  { parameter: 'TrailBucketName', value: 'aws-cloudtrail-logs-111122223333-1a2b3c4d', accepted: true, why: 'a console-created trail bucket' },
+  { parameter: 'TrailBucketName', value: 'arn:aws:s3:::my-trail-bucket', accepted: false, why: 'an ARN instead of a name' },
+  { parameter: 'TrailBucketName', value: 'My_Bucket', accepted: false, why: 'not a valid bucket name' },
+  { parameter: 'TrailBucketAccountId', value: '111122223333', accepted: true, why: 'a log-archive account' },
+  { parameter: 'TrailBucketAccountId', value: '1111-2222-3333', accepted: false, why: 'dashes as the console shows them' },
+  { parameter: 'TrailKeyPrefix', value: 'cloudtrail/', accepted: true, why: 'a prefix' },
+  { parameter: 'TrailKeyPrefix', value: 'org/cloudtrail/', accepted: true, why: 'a nested prefix' },
+  { parameter: 'TrailKeyPrefix', value: 'cloudtrail', accepted: false, why: 'no trailing slash (keys would not match)' },
+  { parameter: 'TrailKeyPrefix', value: '/cloudtrail/', accepted: false, why: 'a leading slash' },
+  { parameter: 'TrailKeyPrefix', value: 'AWSLogs/', accepted: true, why: 'a prefix that happens to be named AWSLogs' },
+  { parameter: 'OrganizationId', value: 'o-a1b2c3d4e5', accepted: true, why: 'an organization id' },
+  { parameter: 'OrganizationId', value: 'r-a1b2', accepted: false, why: 'a root id instead' },
+  { parameter: 'TrailKmsKeyArn', value: KEY_ARN, accepted: true, why: 'a key ARN' },
+  { parameter: 'TrailKmsKeyArn', value: 'arn:aws:kms:eu-west-1:111122223333:alias/cloudtrail', accepted: false, why: 'an alias (IAM cannot grant on it)' },
+  { parameter: 'TrailKmsKeyArn', value: '1234abcd-12ab-34cd-56ef-1234567890ab', accepted: false, why: 'a bare key id' },
+  { parameter: 'InsightsKmsKeyArn', value: KEY_ARN, accepted: true, why: 'a key ARN' },
+  { parameter: 'BucketWiring', value: 's3', accepted: true, why: 'S3 notifications' },
+  { parameter: 'BucketWiring', value: 'sns', accepted: false, why: 'not a supported wiring' },
+  { parameter: 'EventBusName', value: 'security-events', accepted: true, why: 'a custom bus' },
+  { parameter: 'EventBusName', value: 'arn:aws:events:eu-west-1:111122223333:event-bus/x', accepted: false, why: 'an ARN (the bus must be in this account and region)' },
+  { parameter: 'EventSource', value: 'acme.trail-insights', accepted: true, why: 'an own source' },
+  { parameter: 'EventSource', value: 'aws.cloudtrail', accepted: false, why: 'PutEvents refuses aws. sources' },
+  { parameter: 'PagingEmail', value: 'secops+cloudtrail@example.com', accepted: true, why: 'an address' },
+  { parameter: 'PagingEmail', value: 'secops', accepted: false, why: 'not an address' },
+  { parameter: 'PagingTopicArn', value: 'arn:aws:sns:eu-west-1:111122223333:pager', accepted: true, why: 'a topic ARN' },
+  { parameter: 'PagingTopicArn', value: 'pager', accepted: false, why: 'a topic name' },
+  { parameter: 'PagingStates', value: 'Start,End', accepted: true, why: 'Start and End' },
+  { parameter: 'PagingStates', value: 'start', accepted: false, why: 'wrong case (EventBridge matching is exact)' },
+  { parameter: 'PagingInsightTypes', value: 'ApiErrorRateInsight', accepted: true, why: 'one type' },
+  { parameter: 'PagingInsightTypes', value: 'ApiCallRate', accepted: false, why: 'not an insight type' },
+  { parameter: 'PagingEventSources', value: 'iam.amazonaws.com,sts.amazonaws.com', accepted: true, why: 'two services' },
+  { parameter: 'PagingEventSources', value: 'iam', accepted: false, why: 'not an eventSource' },
+  { parameter: 'PagingEventSources', value: 'iam.amazonaws.com, sts.amazonaws.com', accepted: false, why: 'a space after the comma' },
+  { parameter: 'MaxDecompressedBytes', value: '536870912', accepted: true, why: 'a byte count' },
+  { parameter: 'MaxDecompressedBytes', value: '512MB', accepted: false, why: 'a unit' },
+  { parameter: 'TableDeletionProtection', value: 'false', accepted: true, why: 'off' },
+  { parameter: 'TableDeletionProtection', value: 'no', accepted: false, why: 'not a boolean' },
+  { parameter: 'LogLevel', value: 'debug', accepted: true, why: 'a level the logger knows' },
+  { parameter: 'LogLevel', value: 'verbose', accepted: false, why: 'a level the logger does not know' },
+  { parameter: 'DetectorConfig', value: JSON.stringify({ suppressions: [{ userAgent: 'x'.repeat(3100) }] }), accepted: false, why: 'too long for the Lambda environment' },
+];
+
+describe('infra/parameters.yml', () => {
+  it.each(testCases)('$parameter: $value is accepted=$accepted ($why)', ({ parameter, value, accepted }) => {
+    const definition = Parameters[parameter];
+    expect(definition).toBeDefined();
+
+    const problems = parameterProblems(parameter, definition!, value);
+
+    expect(problems.length === 0).toBe(accepted);
+  });
+
+  it('takes every CloudFormation parameter from an osls param', () => {
+    // A hard-coded default would silently ignore the team's --param.
+    for (const [name, parameter] of Object.entries(Parameters)) {
+      expect(String(parameter.Default), name).toMatch(/^\$\{(param:\w+|file\(\.\/infra\/[\w-]+\.cjs\)(:\w+)?)\}$/);
+    }
+  });
+});
+
+describe('infra/detector-config.cjs', () => {
+  const resolve = createRequire(import.meta.url)(path.join(REPO_ROOT, 'infra', 'detector-config.cjs')) as (input: {
+    resolveVariable: (variable: string) => Promise<string>;
+  }) => Promise<string>;
+  const params = (values: Record<string, string>) => ({
+    resolveVariable: async (variable: string) => values[variable.replace(/^param:/, '')] ?? '',
+  });
+
+  it('is empty when no config is given', async () => {
+    await expect(resolve(params({}))).resolves.toBe('');
+  });
+
+  it('minifies a valid inline config', async () => {
+    await expect(resolve(params({ detectorConfig: '{\n  "minRatio": 4\n}' }))).resolves.toBe('{"minRatio":4}');
+  });
+
+  it('reads a config file', async () => {
+    const file = path.relative(process.cwd(), path.join(REPO_ROOT, 'package.json'));
+    // package.json is valid JSON but not a detector config: the engine's parser names the field.
+    await expect(resolve(params({ detectorConfigFile: file }))).rejects.toThrow(/unknown field 'name'/);
+  });
+
+  it.each([
+    ['malformed JSON', '{"minRatio": }', /not valid JSON/],
+    ['a misspelt field', '{"minRatoi": 4}', /unknown field 'minRatoi'/],
+    ['a value out of range', '{"baselineDays": 90}', /baselineDays/],
+  ])('rejects %s with the engine parser message', async (_name, text, message) => {
+    await expect(resolve(params({ detectorConfig: text }))).rejects.toThrow(message);
+  });
+
+  it('refuses both an inline config and a file', async () => {
+    await expect(resolve(params({ detectorConfig: '{}', detectorConfigFile: 'x.json' }))).rejects.toThrow(/not both/);
+  });
+});
