@@ -1,4 +1,5 @@
 import type { Logger } from '../log/logger.js';
+import { PublishIncompleteError } from '../publish/errors.js';
 import type { PublishedInsight, Publisher } from '../publish/publisher.js';
 import type { InsightRecord } from '../insights/record.js';
 import type { InsightState, InsightStore } from '../store/store.js';
@@ -29,21 +30,30 @@ export async function publishPending(
 ): Promise<InsightRecord[]> {
   const pending = pendingRecords(states);
   if (pending.length === 0) return [];
-  await publisher.publish(pending);
-  for (const state of states) {
-    if (state.startPublished && (state.end === undefined || state.endPublished)) continue;
-    await markPublished(store, state, log);
+  let delivered = new Set(pending.map((item) => item.record.eventID));
+  let failure: unknown;
+  try {
+    await publisher.publish(pending);
+  } catch (error) {
+    failure = error;
+    delivered = new Set(error instanceof PublishIncompleteError ? error.deliveredEventIDs : []);
   }
+  for (const state of states) {
+    const owesStart = !state.startPublished && delivered.has(state.start.eventID);
+    const owesEnd = state.end !== undefined && !state.endPublished && delivered.has(state.end.eventID);
+    if (owesStart || owesEnd) await markPublished(store, state, delivered, log);
+  }
+  if (failure !== undefined) throw failure;
   return pending.map((item) => item.record);
 }
 
-async function markPublished(store: InsightStore, state: InsightState, log: Logger): Promise<void> {
+async function markPublished(store: InsightStore, state: InsightState, delivered: ReadonlySet<string>, log: Logger): Promise<void> {
   let current: InsightState | undefined = state;
   for (let attempt = 0; attempt < 5 && current !== undefined; attempt++) {
     const published = {
       ...current,
-      startPublished: current.startPublished || current.start.eventID === state.start.eventID,
-      endPublished: current.endPublished || (current.end !== undefined && current.end.eventID === state.end?.eventID),
+      startPublished: current.startPublished || delivered.has(current.start.eventID),
+      endPublished: current.endPublished || (current.end !== undefined && delivered.has(current.end.eventID)),
     };
     const version = await store.updateInsight(published);
     if (version !== undefined) return;

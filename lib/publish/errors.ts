@@ -85,3 +85,19 @@ export class InsightWriteError extends Error {
     return this.failures.map((f) => f.eventID);
   }
 }
+
+/**
+ * Some records were delivered everywhere and some were not. The engine records the
+ * delivered ones as published, so the retry of the triggering message sends only the
+ * rest — each record reaches EventBridge once, not once per retry.
+ */
+export class PublishIncompleteError extends Error {
+  constructor(
+    readonly deliveredEventIDs: readonly string[],
+    readonly failedEventIDs: readonly string[],
+    options: { cause: unknown },
+  ) {
+    super(`${failedEventIDs.length} insight(s) not delivered (${deliveredEventIDs.length} delivered): ${(options.cause as Error).message}`, options);
+    this.name = 'PublishIncompleteError';
+  }
+}

@@ -6,6 +6,8 @@ import { evaluateAll } from '../../../lib/engine/evaluate.js';
 import { ingestLogFile } from '../../../lib/engine/ingest.js';
 import { silentLogger } from '../../../lib/log/logger.js';
 import { CollectingPublisher } from '../../../lib/publish/collecting-publisher.js';
+import { PublishIncompleteError } from '../../../lib/publish/errors.js';
+import { FanOutPublisher } from '../../../lib/publish/fan-out-publisher.js';
 import type { PublishedInsight, Publisher } from '../../../lib/publish/publisher.js';
 import { MemoryStore } from '../../../lib/store/memory-store.js';
 import { chunks, cloudTrailRecord, logFile, type BuiltFile } from '../../support/trail-builder.js';
@@ -133,6 +135,33 @@ describe('Engine: ingest and evaluate', { timeout: 60_000 }, () => {
     const ids = delivered.map((d) => d.record.eventID);
     expect(ids).toHaveLength(2);
     expect(new Set(ids).size).toBe(2);
+  });
+
+  it('re-sends only the records that were not delivered when a publish fails partway', async () => {
+    // Prepare: the last stage accepts everything but one record, once.
+    const accepted: string[] = [];
+    let refuse: string | undefined;
+    const bus: Publisher = {
+      async publish(insights) {
+        const failed = insights.filter((insight) => insight.record.eventID === refuse).map((i) => i.record.eventID);
+        accepted.push(...insights.map((i) => i.record.eventID).filter((id) => !failed.includes(id)));
+        refuse = undefined;
+        if (failed.length > 0) throw Object.assign(new Error('entry throttled'), { failedEventIDs: failed });
+      },
+    };
+    const files = new CollectingPublisher();
+    const { deps } = engine(DEFAULT_DETECTOR_CONFIG, new FanOutPublisher([files, bus]));
+    await run(deps, background(2));
+    const burstAt = T0 + 2 * DAY + 600;
+    const burst = logFile(iamBurst(burstAt, 30), burstAt + 6);
+    const { insightIds } = await import('../../../lib/insights/ids.js');
+    refuse = insightIds({ account: '111111111111', region: 'us-east-1', seriesId: 'c|iam.amazonaws.com|CreateUser', kind: 'spike', startMinute: burstAt }).startEventID;
+    // Act
+    await expect(ingest(deps, burst)).rejects.toThrow(PublishIncompleteError);
+    await ingest(deps, burst);
+    // Assess: both Starts reached the bus exactly once.
+    expect(accepted).toHaveLength(2);
+    expect(new Set(accepted).size).toBe(2);
   });
 
   it('reports a periodic job that stops, and its return', async () => {
