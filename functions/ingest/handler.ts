@@ -1,10 +1,12 @@
 import middy from '@middy/core';
-import { awsRuntime } from '../../lib/runtime/aws.js';
+import { awsRuntime, s3Objects } from '../../lib/runtime/aws.js';
 import { runtimeConfigFrom } from '../../lib/runtime/environment.js';
 import { handleIngestEvent } from '../../lib/runtime/ingest-event.js';
 
 // Built once per container: configuration errors fail the cold start loudly.
-const runtime = awsRuntime(runtimeConfigFrom(process.env));
+const config = runtimeConfigFrom(process.env);
+const runtime = awsRuntime(config);
+const objects = s3Objects(runtime, config);
 
 /** Stop reading this long before the Lambda timeout, so unfinished messages are reported for retry. */
 const STOP_BEFORE_TIMEOUT_MS = 10_000;
@@ -16,7 +18,7 @@ interface LambdaContext {
 
 async function ingest(event: unknown, context: LambdaContext, { signal }: { signal: AbortSignal }) {
   const deadline = AbortSignal.timeout(Math.max(1_000, context.getRemainingTimeInMillis() - STOP_BEFORE_TIMEOUT_MS));
-  return handleIngestEvent(runtime.deps, runtime.objects, event, AbortSignal.any([signal, deadline]));
+  return handleIngestEvent(runtime.deps, objects, event, AbortSignal.any([signal, deadline]));
 }
 
 /** S3 notifications of new CloudTrail log files (via SQS, directly, or via EventBridge) → counts and Starts. */

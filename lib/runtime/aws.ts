@@ -12,7 +12,7 @@ import { S3ObjectSource, type ObjectSource } from './object-source.js';
 
 export interface AwsRuntime {
   deps: EngineDeps;
-  objects: ObjectSource;
+  s3: S3Client;
 }
 
 /**
@@ -41,6 +41,11 @@ export function awsRuntime(config: RuntimeConfig): AwsRuntime {
       log: createLogger({ level: config.logLevel }),
       maxDecompressedBytes: config.maxDecompressedBytes,
     },
-    objects: new S3ObjectSource(s3, config.expectedBucketOwner),
+    s3,
   };
+}
+
+/** Where the ingest function reads log objects; evaluate never reads S3 (and its role cannot). */
+export function s3Objects(runtime: AwsRuntime, config: RuntimeConfig): ObjectSource {
+  return new S3ObjectSource(runtime.s3, config.expectedBucketOwner);
 }

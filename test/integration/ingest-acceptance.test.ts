@@ -12,7 +12,8 @@ import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseLogFileName } from '../../lib/cloudtrail/log-key.js';
 import type { EngineDeps } from '../../lib/engine/deps.js';
-import { awsRuntime, type AwsRuntime } from '../../lib/runtime/aws.js';
+import { awsRuntime, s3Objects } from '../../lib/runtime/aws.js';
+import type { ObjectSource } from '../../lib/runtime/object-source.js';
 import { runtimeConfigFrom } from '../../lib/runtime/environment.js';
 import { handleIngestEvent, type SqsBatchResponse } from '../../lib/runtime/ingest-event.js';
 import { DynamoDbStore } from '../../lib/store/dynamodb-store.js';
@@ -50,11 +51,19 @@ beforeAll(async () => {
   expected = independentCounts(files.map((file) => file.records));
 });
 
-function runtime(tableName: string, extra: Record<string, string> = {}): AwsRuntime {
+interface IngestRuntime {
+  deps: EngineDeps;
+  objects: ObjectSource;
+}
+
+/** The ingest function's wiring (lib/runtime), pointed at a test table and bus. */
+function runtime(tableName: string, extra: Record<string, string> = {}): IngestRuntime {
   const bus = aws.createTestEventBus();
-  return awsRuntime(
-    runtimeConfigFrom({ TABLE_NAME: tableName, EVENT_BUS_NAME: bus.name, EVENT_SOURCE: 'trail-insights.test', S3_FORCE_PATH_STYLE: 'true', LOG_LEVEL: 'silent', ...extra }),
-  );
+  const config = runtimeConfigFrom({
+    TABLE_NAME: tableName, EVENT_BUS_NAME: bus.name, EVENT_SOURCE: 'trail-insights.test', S3_FORCE_PATH_STYLE: 'true', LOG_LEVEL: 'silent', ...extra,
+  });
+  const rt = awsRuntime(config);
+  return { deps: rt.deps, objects: s3Objects(rt, config) };
 }
 
 let messageSequence = 0;
@@ -76,7 +85,7 @@ async function storedCounts(store: Store): Promise<IndependentCounts> {
 }
 
 /** Delivers one message until the handler stops reporting it failed, as SQS redelivery would. */
-async function deliverUntilDone(deps: EngineDeps, rt: AwsRuntime, message: { messageId: string; body: string }): Promise<number> {
+async function deliverUntilDone(deps: EngineDeps, rt: IngestRuntime, message: { messageId: string; body: string }): Promise<number> {
   for (let attempt = 1; attempt <= 200; attempt++) {
     const response = (await handleIngestEvent(deps, rt.objects, sqsEvent(message))) as SqsBatchResponse;
     if (response.batchItemFailures.length === 0) return attempt;

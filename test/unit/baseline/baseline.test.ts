@@ -8,7 +8,7 @@ import { applyRollups, rollupHour } from '../../../lib/baseline/rollup.js';
 import type { SeriesBaseline } from '../../../lib/baseline/types.js';
 import { DAY, ORIGIN, counts, modelOf, poisson, random } from '../detect/constructed-series.js';
 
-const hour = (cells: Record<number, number>) => Float64Array.from({ length: 60 }, (_, i) => cells[i] ?? 0);
+const hour = (cells: Partial<Record<number, number>>) => Float64Array.from({ length: 60 }, (_, i) => cells[i] ?? 0);
 
 describe('Function: hourStatsOf', () => {
   it.each([

@@ -80,7 +80,7 @@ function actionsSentBy(bundle: BundleResult): Set<string> {
 
 /** Every action an infra/iam.yml role allows, including statements inside Fn::If. */
 function actionsGrantedTo(roleLogicalId: string): Set<string> {
-  const iam = readCfnYaml(path.join(REPO_ROOT, 'infra', 'iam.yml')) as { Resources: Record<string, { Properties: { Policies: Json[] } }> };
+  const iam = readCfnYaml<{ Resources: Record<string, { Properties: { Policies: Json[] } }> }>(path.join(REPO_ROOT, 'infra', 'iam.yml'));
   const role = iam.Resources[roleLogicalId];
   if (!role) throw new Error(`No role ${roleLogicalId} in infra/iam.yml`);
   const actions = new Set<string>();

@@ -47,8 +47,9 @@ const FULL_PARAMS = {
   logLevel: 'debug',
 };
 
-/** CloudFormation parameter values for the third scenario, on the minimal template. */
+/** CloudFormation parameter values for further scenarios, on the minimal template. */
 const EXISTING_TOPIC = { PagingTopicArn: 'arn:aws:sns:us-east-1:123456789012:pager', PagingEmail: 'oncall@example.com' };
+const SNS_WIRING = { BucketWiring: 'sns', TrailTopicArn: 'arn:aws:sns:us-east-1:111122223333:trail-bucket-events' };
 
 type Resources = Record<string, TemplateResource & { Properties: Record<string, any> }>;
 const resources = (template: Template) => template.Resources as Resources;
@@ -73,11 +74,16 @@ describe('osls package (offline)', () => {
   let spec: ResourceSpec;
 
   beforeAll(async () => {
-    [minimal, full, spec] = await Promise.all([
+    // In parallel; allSettled so that one failing package still gets the other cleaned up.
+    const [minimalResult, fullResult, specResult] = await Promise.allSettled([
       packageService({ params: { trailBucket: TRAIL_BUCKET } }),
       packageService({ params: FULL_PARAMS, files: { 'detector.json': JSON.stringify(DETECTOR_CONFIG, null, 2) } }),
       loadResourceSpec(),
     ]);
+    if (minimalResult.status === 'fulfilled') minimal = minimalResult.value;
+    if (fullResult.status === 'fulfilled') full = fullResult.value;
+    for (const result of [minimalResult, fullResult, specResult]) if (result.status === 'rejected') throw result.reason;
+    spec = (specResult as PromiseFulfilledResult<ResourceSpec>).value;
   }, PACKAGE_TIMEOUT_MS);
 
   afterAll(() => {
@@ -89,6 +95,7 @@ describe('osls package (offline)', () => {
     { name: 'defaults', template: resolveScenario(minimal.template) },
     { name: 'every option', template: resolveScenario(full.template) },
     { name: 'existing paging topic', template: resolveScenario(minimal.template, EXISTING_TOPIC) },
+    { name: 'sns wiring', template: resolveScenario(minimal.template, SNS_WIRING) },
   ];
 
   describe('packaging', () => {
@@ -130,14 +137,15 @@ describe('osls package (offline)', () => {
       for (const [name, value] of Object.entries(parameterValues(full.template))) {
         expect(parameterProblems(name, full.template.Parameters![name]!, value)).toEqual([]);
       }
-      for (const [name, value] of Object.entries(EXISTING_TOPIC)) {
+      for (const [name, value] of Object.entries({ ...EXISTING_TOPIC, ...SNS_WIRING })) {
         expect(parameterProblems(name, minimal.template.Parameters![name]!, value)).toEqual([]);
       }
     });
+
   });
 
   describe('policy rules (cfn-guard)', () => {
-    it.each(['defaults', 'every option', 'existing paging topic'])('pass in the "%s" scenario', (name) => {
+    it.each(['defaults', 'every option', 'existing paging topic', 'sns wiring'])('pass in the "%s" scenario', (name) => {
       const { template } = scenarios().find((scenario) => scenario.name === name)!;
 
       expect(runGuard(template).failures).toEqual([]);
@@ -164,7 +172,7 @@ describe('osls package (offline)', () => {
 
       expect(defaults.TABLE_NAME).toEqual({ Ref: 'InsightsTable' });
       expect(Object.keys(defaults).sort()).toEqual(
-        ['AWS_NODEJS_CONNECTION_REUSE_ENABLED', 'EVENT_BUS_NAME', 'EVENT_SOURCE', 'EXPECTED_BUCKET_OWNER', 'LOG_LEVEL', 'NODE_OPTIONS', 'TABLE_NAME'].sort(),
+        ['EVENT_BUS_NAME', 'EVENT_SOURCE', 'EXPECTED_BUCKET_OWNER', 'LOG_LEVEL', 'NODE_OPTIONS', 'TABLE_NAME'].sort(),
       );
       expect(defaults.EXPECTED_BUCKET_OWNER).toEqual({ Ref: 'AWS::AccountId' });
       expect(defaults.NODE_OPTIONS).toBe('--enable-source-maps');
@@ -222,6 +230,22 @@ describe('osls package (offline)', () => {
 
       expect(queue.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': ['IngestDeadLetterQueue', 'Arn'] }, maxReceiveCount: 5 });
       expect(deadLetters.MessageRetentionPeriod).toBeGreaterThan(queue.MessageRetentionPeriod);
+    });
+
+    it('subscribes to the bucket\'s topic with raw delivery and a DLQ (sns wiring)', () => {
+      const wired = resources(resolveScenario(minimal.template, SNS_WIRING));
+      const [statement] = wired.IngestQueuePolicy!.Properties.PolicyDocument.Statement as JsonObject[];
+
+      expect(wired.TrailTopicSubscription!.Properties).toEqual({
+        TopicArn: { Ref: 'TrailTopicArn' },
+        Protocol: 'sqs',
+        Endpoint: { 'Fn::GetAtt': ['IngestQueue', 'Arn'] },
+        RawMessageDelivery: true,
+        RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': ['IngestDeadLetterQueue', 'Arn'] } },
+      });
+      expect(statement).toMatchObject({ Principal: { Service: 'sns.amazonaws.com' }, Condition: { ArnEquals: { 'aws:SourceArn': { Ref: 'TrailTopicArn' } } } });
+      expect(wired.TrailObjectCreatedRule).toBeUndefined();
+      expect(resources(resolveScenario(minimal.template)).TrailTopicSubscription).toBeUndefined();
     });
 
     it('takes messages only from the trail bucket (s3 wiring) or its rule (eventbridge wiring)', () => {

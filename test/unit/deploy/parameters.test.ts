@@ -8,7 +8,7 @@ import { parameterProblems, type TemplateParameter } from './support/template.js
 // The constraints CloudFormation applies to each value a team passes (infra/parameters.yml):
 // realistic values must get through, and the mistakes people make must stop the deploy
 // before any resource changes.
-const { Parameters } = readCfnYaml(path.join(REPO_ROOT, 'infra', 'parameters.yml')) as { Parameters: Record<string, TemplateParameter> };
+const { Parameters } = readCfnYaml<{ Parameters: Record<string, TemplateParameter> }>(path.join(REPO_ROOT, 'infra', 'parameters.yml'));
 
 const KEY_ARN = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
@@ -30,7 +30,10 @@ const testCases: { parameter: string; value: string; accepted: boolean; why: str
   { parameter: 'TrailKmsKeyArn', value: '1234abcd-12ab-34cd-56ef-1234567890ab', accepted: false, why: 'a bare key id' },
   { parameter: 'InsightsKmsKeyArn', value: KEY_ARN, accepted: true, why: 'a key ARN' },
   { parameter: 'BucketWiring', value: 's3', accepted: true, why: 'S3 notifications' },
-  { parameter: 'BucketWiring', value: 'sns', accepted: false, why: 'not a supported wiring' },
+  { parameter: 'BucketWiring', value: 'sns', accepted: true, why: 'SNS fan-out' },
+  { parameter: 'BucketWiring', value: 'lambda', accepted: false, why: 'not a supported wiring' },
+  { parameter: 'TrailTopicArn', value: 'arn:aws:sns:eu-west-1:111122223333:trail-bucket-events', accepted: true, why: 'a topic ARN' },
+  { parameter: 'TrailTopicArn', value: 'arn:aws:sqs:eu-west-1:111122223333:q', accepted: false, why: 'a queue ARN' },
   { parameter: 'EventBusName', value: 'security-events', accepted: true, why: 'a custom bus' },
   { parameter: 'EventBusName', value: 'arn:aws:events:eu-west-1:111122223333:event-bus/x', accepted: false, why: 'an ARN (the bus must be in this account and region)' },
   { parameter: 'EventSource', value: 'acme.trail-insights', accepted: true, why: 'an own source' },
@@ -105,5 +108,32 @@ describe('infra/detector-config.cjs', () => {
 
   it('refuses both an inline config and a file', async () => {
     await expect(resolve(params({ detectorConfig: '{}', detectorConfigFile: 'x.json' }))).rejects.toThrow(/not both/);
+  });
+});
+
+describe('infra/params.cjs', () => {
+  const resolve = createRequire(import.meta.url)(path.join(REPO_ROOT, 'infra', 'params.cjs')) as (input: {
+    resolveVariable: (variable: string) => Promise<string | null>;
+  }) => Promise<{ trailBucket: string; trailTopicArn: string }>;
+  // osls resolves `param:x, null` to null when the param is not set at all.
+  const params = (values: Record<string, string>) => ({
+    resolveVariable: async (variable: string) => values[variable.replace(/^param:(\w+).*$/, '$1')] ?? null,
+  });
+  const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:trail-bucket-events';
+
+  it('passes the trail bucket through', async () => {
+    await expect(resolve(params({ trailBucket: 'b', bucketWiring: 'eventbridge' }))).resolves.toEqual({ trailBucket: 'b', trailTopicArn: '' });
+  });
+
+  it('passes the topic through for the sns wiring', async () => {
+    await expect(resolve(params({ trailBucket: 'b', bucketWiring: 'sns', trailTopicArn: TOPIC }))).resolves.toEqual({ trailBucket: 'b', trailTopicArn: TOPIC });
+  });
+
+  it.each([
+    ['no trail bucket', { bucketWiring: 'eventbridge' }, /--param="trailBucket=/],
+    ['the sns wiring without its topic', { trailBucket: 'b', bucketWiring: 'sns' }, /--param="trailTopicArn=/],
+    ['a topic the wiring would ignore', { trailBucket: 'b', bucketWiring: 's3', trailTopicArn: TOPIC }, /only used with bucketWiring=sns/],
+  ])('refuses %s, naming the param to set', async (_name, values, message) => {
+    await expect(resolve(params(values))).rejects.toThrow(message);
   });
 });

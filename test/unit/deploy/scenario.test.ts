@@ -69,3 +69,4 @@ describe('Function: substitute', () => {
     expect(substitute(value, { Bucket: 'b', Key: 'p/' })).toBe('arn:aws:s3:::b/p/x/<Queue.Arn>/${Literal}');
   });
 });
+

@@ -135,6 +135,14 @@ const testCases: { name: string; breakIt: (template: Template & { Resources: Res
     breakIt: (t) => void (t.Parameters!.PagingTopicArn!.Default = 'my-topic'),
     reported: /does not match AllowedPattern/,
   },
+  {
+    name: 'a rule referring to something other than a parameter',
+    breakIt: (t) =>
+      void ((t as Record<string, unknown>).Rules = {
+        NeedsTopic: { Assertions: [{ Assert: { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'Topic' }, ''] }] } }] },
+      }),
+    reported: /Rules.NeedsTopic: Ref to Topic/,
+  },
   { name: 'an unknown template section', breakIt: (t) => void ((t as Record<string, unknown>).Output = {}), reported: /Unknown template section Output/ },
   { name: 'an unknown resource attribute', breakIt: (t) => void (t.Resources.Queue!.Propertes = {}), reported: /unknown resource attribute Propertes/ },
   { name: 'an output on an undefined condition', breakIt: (t) => void (t.Outputs!.TopicArn!.Condition = 'HasTopic'), reported: /Outputs.TopicArn: Condition HasTopic/ },

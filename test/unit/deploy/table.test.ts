@@ -8,7 +8,7 @@ import type { JsonObject } from './support/template.js';
 // The deployed table (infra/table.yml) and the code's idea of it (lib/store/table.ts)
 // must agree, or every read and write fails on the first deploy.
 const infraTable = () => {
-  const fragment = readCfnYaml(path.join(REPO_ROOT, 'infra', 'table.yml')) as { Resources: Record<string, { Type: string; Properties: JsonObject }> };
+  const fragment = readCfnYaml<{ Resources: Record<string, { Type: string; Properties: JsonObject }> }>(path.join(REPO_ROOT, 'infra', 'table.yml'));
   const tables = Object.values(fragment.Resources).filter((resource) => resource.Type === 'AWS::DynamoDB::Table');
   expect(tables).toHaveLength(1);
   return tables[0]!.Properties;

@@ -33,10 +33,11 @@ function toJs(value: unknown): Json {
   return value as Json;
 }
 
-export function parseCfnYaml(text: string): Json {
-  return parse(text, { customTags }) as Json;
+/** `T` is the shape the caller expects of the fragment; nothing checks it at run time. */
+export function parseCfnYaml<T = Json>(text: string): T {
+  return parse(text, { customTags }) as T;
 }
 
-export function readCfnYaml(file: string): Json {
-  return parseCfnYaml(readFileSync(file, 'utf8'));
+export function readCfnYaml<T = Json>(file: string): T {
+  return parseCfnYaml<T>(readFileSync(file, 'utf8'));
 }

@@ -50,6 +50,16 @@ export class PackageError extends Error {
 
 export async function packageService(options: PackageOptions = {}): Promise<PackageResult> {
   const root = mkdtempSync(path.join(os.tmpdir(), 'trail-insights-package-'));
+  const cleanup = () => rmSync(root, { recursive: true, force: true });
+  try {
+    return await packageIn(root, options, cleanup);
+  } catch (error) {
+    cleanup();
+    throw error;
+  }
+}
+
+async function packageIn(root: string, options: PackageOptions, cleanup: () => void): Promise<PackageResult> {
   const service = path.join(root, 'service');
   const out = path.join(root, 'out');
   const home = path.join(root, 'home');
@@ -102,11 +112,7 @@ export async function packageService(options: PackageOptions = {}): Promise<Pack
     child.on('close', (exitCode) => resolve({ code: exitCode, output: text }));
   });
   const elapsedMs = performance.now() - started;
-  const cleanup = () => rmSync(root, { recursive: true, force: true });
-  if (code !== 0) {
-    cleanup();
-    throw new PackageError(`osls package exited with ${code}:\n${output}`, output);
-  }
+  if (code !== 0) throw new PackageError(`osls package exited with ${code}:\n${output}`, output);
   const template = JSON.parse(readFileSync(path.join(out, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
   const artifacts = Object.fromEntries(
     readdirSync(out)

@@ -147,6 +147,15 @@ export function validateTemplate(template: Template, spec: ResourceSpec): string
     if (parameter.Default !== undefined) problems.push(...parameterProblems(name, parameter, String(parameter.Default)));
   }
 
+  // Rules may only refer to parameters; their functions (Fn::Contains, ...) are their own.
+  for (const [name, rule] of Object.entries((template.Rules ?? {}) as Record<string, Json>)) {
+    for (const reference of refsIn(rule)) {
+      if (!PSEUDO_PARAMETERS.has(reference) && !(reference in (template.Parameters ?? {}))) {
+        problems.push(`Rules.${name}: Ref to ${reference}, which is not a parameter`);
+      }
+    }
+  }
+
   for (const [name, expression] of Object.entries(template.Conditions ?? {})) {
     checkConditionExpression(expression, `Conditions.${name}`, { ...base, active: new Set() });
   }
@@ -403,6 +412,13 @@ function checkConditionExpression(expression: Json, path: string, ctx: Context):
     return;
   }
   ctx.problems.push(`${path}: not a condition expression: ${JSON.stringify(expression)}`);
+}
+
+function refsIn(node: Json): string[] {
+  if (Array.isArray(node)) return node.flatMap(refsIn);
+  if (!isObject(node)) return [];
+  if (intrinsicName(node) === 'Ref' && typeof node.Ref === 'string') return [node.Ref];
+  return Object.values(node).flatMap(refsIn);
 }
 
 const splitOnce = (text: string) => {

@@ -102,8 +102,8 @@ const PSEUDO_VALUES: Record<string, string> = {
   'AWS::URLSuffix': 'amazonaws.com',
 };
 
-/** Evaluates every condition for the given parameter values. */
-export function evaluateConditions(template: Template, parameters: Record<string, string>): Record<string, boolean> {
+/** Evaluates Fn::Equals/Not/And/Or, Condition and Ref to a parameter or pseudo parameter. */
+function conditionEvaluator(template: Template, parameters: Record<string, string>) {
   const conditions = template.Conditions ?? {};
   const results: Record<string, boolean> = {};
   const evaluating = new Set<string>();
@@ -150,8 +150,13 @@ export function evaluateConditions(template: Template, parameters: Record<string
     return results[name]!;
   };
 
-  for (const name of Object.keys(conditions)) named(name);
-  return results;
+  return { evaluate, named, conditionNames: Object.keys(conditions) };
+}
+
+/** Evaluates every condition for the given parameter values. */
+export function evaluateConditions(template: Template, parameters: Record<string, string>): Record<string, boolean> {
+  const evaluator = conditionEvaluator(template, parameters);
+  return Object.fromEntries(evaluator.conditionNames.map((name) => [name, evaluator.named(name)]));
 }
 
 const NO_VALUE = Symbol('AWS::NoValue');
