@@ -50,11 +50,6 @@ const DOCUMENT_COMMANDS: Record<string, string> = {
  * Operations compiled in but never sent by that function, with the reason. Keep short:
  * each entry is a permission the function would lack if the code path were ever taken.
  */
-const NEVER_CALLED: Record<string, string[]> = {
-  // lib/runtime/aws.ts builds the S3 object reader for both functions; only ingest reads.
-  evaluate: ['s3:GetObject'],
-};
-
 /** IAM actions the code of a bundle sends, from the `*Command` imports of its own sources. */
 function actionsSentBy(bundle: BundleResult): Set<string> {
   const actions = new Set<string>();
@@ -148,18 +143,10 @@ describe('Lambda bundles (as osls package builds them)', () => {
     const granted = actionsGrantedTo(roleOf(fn));
 
     // Act
-    const missing = [...sent].filter((action) => !granted.has(action) && !(NEVER_CALLED[fn] ?? []).includes(action));
+    const missing = [...sent].filter((action) => !granted.has(action));
 
     // Assess
     expect(sent.size).toBeGreaterThan(0);
     expect(missing).toEqual([]);
-  });
-
-  it('lists as never called only operations the bundle does contain', () => {
-    // A stale exemption would hide nothing, but it would mislead the next reader.
-    for (const [fn, actions] of Object.entries(NEVER_CALLED)) {
-      const sent = actionsSentBy(bundles.get(fn)!);
-      for (const action of actions) expect(sent).toContain(action);
-    }
   });
 });
