@@ -50,9 +50,10 @@ const ORG_ID = 'o-[a-z0-9]{10,32}';
 const ACCOUNT = '\\d{12}';
 const REGION = '[a-z]{2}(?:-[a-z0-9]+)+';
 
-// Greedy `(.*/)?` lets the prefix itself contain `AWSLogs`; the rest must match exactly.
+// A greedy prefix lets the prefix itself contain `AWSLogs`; the rest must match exactly.
+// `[^]` rather than `.`: S3 keys may hold line terminators.
 const LOG_KEY = new RegExp(
-  `^(?<prefix>(?:.*/)?)AWSLogs/(?:(?<orgId>${ORG_ID})/)?(?<account>${ACCOUNT})/CloudTrail/(?<region>${REGION})/\\d{4}/\\d{2}/\\d{2}/(?<name>[^/]+\\.json(?:\\.gz)?)$`,
+  `^(?<prefix>(?:[^]*/)?)AWSLogs/(?:(?<orgId>${ORG_ID})/)?(?<account>${ACCOUNT})/CloudTrail/(?<region>${REGION})/\\d{4}/\\d{2}/\\d{2}/(?<name>[^/]+\\.json(?:\\.gz)?)$`,
 );
 const DIGEST_KEY = new RegExp(`(?:^|/)AWSLogs/(?:${ORG_ID}/)?${ACCOUNT}/CloudTrail-Digest/`);
 const INSIGHT_KEY = new RegExp(`(?:^|/)AWSLogs/(?:${ORG_ID}/)?${ACCOUNT}/CloudTrail-Insight/`);

@@ -10,15 +10,16 @@ import { MalformedLogFileError } from './malformed-log-file-error.js';
  * array and the commas between its elements, and that nothing follows the end. Inside a
  * value it only tracks strings, escapes and bracket depth to find where the value ends;
  * every value (each record, each other top-level key and value) is then handed to
- * `JSON.parse`, which validates it. A document passes only if its skeleton is right and
- * every piece parses, which is exactly when `JSON.parse` of the whole document succeeds
- * (a valid JSON value ends where its bracket depth first returns to zero outside strings,
- * which is where the scanner cuts). Bytes are decoded to text per value, never per chunk,
- * so a multi-byte UTF-8 character split across chunks is decoded whole.
+ * `JSON.parse`, which validates it. So the scanner accepts a document only when
+ * `JSON.parse` of the whole of it would succeed: a valid JSON value ends where its bracket
+ * depth first returns to zero outside strings, which is where the scanner cuts, so the
+ * pieces parse exactly when the whole does. (It accepts less: see the error codes.)
+ * Bytes are decoded to text per value, never per chunk, so a multi-byte UTF-8 character
+ * split across chunks is decoded whole, exactly as by `buffer.toString()` of the file.
  *
  * Records that lie wholly inside one chunk are parsed together: their bytes, with the
  * commas between them, are one `JSON.parse('[' + text + ']')`, which costs about what
- * parsing the whole file at once does.
+ * parsing the whole file at once does (on chunks of 32 KiB; see read-records.ts).
  *
  * A duplicated top-level `Records` key is rejected (`duplicate-records`): `JSON.parse`
  * keeps the last one, other parsers the first or both, and CloudTrail never writes two,
@@ -56,11 +57,6 @@ export class RecordScanner {
   constructor(options: { acceptBareArray: boolean; maxRecordBytes: number }) {
     this.acceptBareArray = options.acceptBareArray;
     this.maxRecordBytes = options.maxRecordBytes;
-  }
-
-  /** Bytes consumed so far. */
-  get offset(): number {
-    return this.base;
   }
 
   /**
@@ -318,18 +314,17 @@ export class RecordScanner {
     } catch {
       // Find the record at fault, for the offset in the message.
       for (let k = 0; k < count; k++) {
-        this.parse(chunk.toString('utf8', starts[k]!, this.batchEnds[k]!), this.base + starts[k]!);
+        this.parse(chunk.toString('utf8', starts[k]!, this.batchEnds[k]!), this.base + starts[k]!, 'record');
       }
       throw new MalformedLogFileError('invalid-json', 'records do not parse', this.base + first);
     }
     return records;
   }
 
-  private parse(text: string, offset: number): unknown {
+  private parse(text: string, offset: number, what = this.captureName()): unknown {
     try {
       return JSON.parse(text);
     } catch (error) {
-      const what = this.capture === CAPTURE_RECORD ? 'record' : this.capture === CAPTURE_KEY ? 'key' : 'value';
       throw new MalformedLogFileError(
         'invalid-json',
         `the ${what} starting here does not parse: ${(error as Error).message}`,
@@ -415,12 +410,15 @@ export class RecordScanner {
   }
 
   private tooLarge(size: number): MalformedLogFileError {
-    const what = this.capture === CAPTURE_RECORD ? 'a record' : this.capture === CAPTURE_KEY ? 'a key' : 'a value';
     return new MalformedLogFileError(
       'record-too-large',
-      `${what} of at least ${size} bytes exceeds maxRecordBytes (${this.maxRecordBytes})`,
+      `a ${this.captureName()} of at least ${size} bytes exceeds maxRecordBytes (${this.maxRecordBytes})`,
       this.capOffset,
     );
+  }
+
+  private captureName(): string {
+    return this.capture === CAPTURE_RECORD ? 'record' : this.capture === CAPTURE_KEY ? 'key' : 'value';
   }
 
   private syntax(chunk: Buffer, at: number, expected: string): MalformedLogFileError {

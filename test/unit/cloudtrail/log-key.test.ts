@@ -46,6 +46,14 @@ describe('Function: routeKey', () => {
       deliveryMinute: DELIVERY,
     },
     {
+      name: 'a prefix holding a line break (S3 allows it)',
+      key: `logs\n2024/AWSLogs/123456789012/${FOLDERS}/${NAME}`,
+      account: '123456789012',
+      region: 'us-east-1',
+      prefix: 'logs\n2024/',
+      deliveryMinute: DELIVERY,
+    },
+    {
       name: 'a prefix that itself contains AWSLogs',
       key: `AWSLogs/AWSLogs/123456789012/${FOLDERS}/${NAME}`,
       account: '123456789012',
@@ -191,13 +199,42 @@ describe('Function: routeKey', () => {
     expect(route).toMatchObject({ kind: 'log', file: { location: { prefix: 'audit logs+2024/' } } });
   });
 
-  it('never throws and only accepts keys with the CloudTrail folder layout', () => {
+  it('never throws on any key', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary' }), fc.option(fc.nat(), { nil: undefined }), (key, size) => {
-        const route = routeKey('b', key, size);
-        if (route.kind === 'log') {
-          expect(key).toMatch(/(?:^|\/)AWSLogs\/(?:o-[a-z0-9]+\/)?\d{12}\/CloudTrail\/[a-z0-9-]+\/\d{4}\/\d{2}\/\d{2}\/[^/]+\.json(?:\.gz)?$/);
-        }
+        expect(['log', 'skip']).toContain(routeKey('b', key, size).kind);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('reads back the parts of any well-formed log key', () => {
+    const segment = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 8 }).filter((part) => !part.includes('/'));
+    const parts = fc.record({
+      prefix: fc.array(segment, { maxLength: 3 }).map((segments) => segments.map((part) => `${part}/`).join('')),
+      orgId: fc.option(fc.stringMatching(/^o-[a-z0-9]{10,32}$/), { nil: undefined }),
+      account: fc.stringMatching(/^\d{12}$/),
+      region: fc.constantFrom('us-east-1', 'eu-west-3', 'ap-southeast-2', 'us-gov-west-1', 'cn-north-1', 'il-central-1'),
+      minute: fc.integer({ min: minuteOf('2013-11-01T00:00:00Z')!, max: minuteOf('2099-12-31T23:59:00Z')! }),
+      suffix: fc.stringMatching(/^[A-Za-z0-9]{1,20}$/),
+      gz: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(parts, ({ prefix, orgId, account, region, minute, suffix, gz }) => {
+        // Prepare
+        const iso = new Date(minute * 60_000).toISOString();
+        const stamp = `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}T${iso.slice(11, 13)}${iso.slice(14, 16)}Z`;
+        const folders = `${iso.slice(0, 4)}/${iso.slice(5, 7)}/${iso.slice(8, 10)}`;
+        const key = `${prefix}AWSLogs/${orgId === undefined ? '' : `${orgId}/`}${account}/CloudTrail/${region}/${folders}/${account}_CloudTrail_${region}_${stamp}_${suffix}.json${gz ? '.gz' : ''}`;
+
+        // Act
+        const route = routeKey('b', key);
+
+        // Assess
+        expect(route).toMatchObject({
+          kind: 'log',
+          file: { account, region, deliveryMinute: minute, location: { bucket: 'b', prefix, ...(orgId !== undefined && { orgId }) } },
+        });
       }),
       { numRuns: 2000 },
     );

@@ -44,6 +44,8 @@ const documentArb = documentOf(6);
 
 interface Delivery {
   gzip: boolean;
+  /** Stream gzip through zlib instead of inflating small objects whole. */
+  streamed: boolean;
   /** Cut points of the plain text into separately gzipped members. */
   members: number[];
   /** Cut points of the delivered bytes into chunks (as fractions of the length). */
@@ -53,6 +55,7 @@ interface Delivery {
 
 const deliveryArb: fc.Arbitrary<Delivery> = fc.record({
   gzip: fc.boolean(),
+  streamed: fc.boolean(),
   members: fc.array(fc.nat(), { maxLength: 3 }),
   cuts: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 12 }),
   // One byte per chunk is thorough but slow; one run in six is enough beside the random cuts.
@@ -71,6 +74,8 @@ function deliver(text: Buffer, delivery: Delivery): Uint8Array[] {
     delivery.cuts.map((f) => Math.floor(f * bytes.length)),
   );
 }
+
+const readerOptions = (delivery: Delivery, acceptBareArray: boolean) => ({ acceptBareArray, ...(delivery.streamed && { inMemoryGzipBytes: 0 }) });
 
 const same = (actual: unknown, expected: unknown): void => expect(JSON.stringify(actual)).toBe(JSON.stringify(expected));
 
@@ -99,7 +104,7 @@ describe('Function: readRecordBatches (properties)', () => {
     await fc.assert(
       fc.asyncProperty(documentArb, deliveryArb, async (doc, delivery) => {
         // Act
-        const records = await readAll(deliver(doc.text, delivery), { acceptBareArray: doc.bare });
+        const records = await readAll(deliver(doc.text, delivery), readerOptions(delivery, doc.bare));
 
         // Assess
         same(records, doc.records);
@@ -131,7 +136,8 @@ describe('Function: readRecordBatches (properties)', () => {
         const cut = gzipped.subarray(0, Math.floor(at * gzipped.length));
 
         // Act
-        const error = await rejection(readAll(splitAt(cut, delivery.cuts.map((f) => Math.floor(f * cut.length))), { acceptBareArray: doc.bare }));
+        const chunks = splitAt(cut, delivery.cuts.map((f) => Math.floor(f * cut.length)));
+        const error = await rejection(readAll(chunks, readerOptions(delivery, doc.bare)));
 
         // Assess
         expect(error).toBeInstanceOf(MalformedLogFileError);
@@ -144,7 +150,7 @@ describe('Function: readRecordBatches (properties)', () => {
     let failed = 0;
     let runs = 0;
     await fc.assert(
-      fc.asyncProperty(documentArb, fc.nat(), fc.integer({ min: 1, max: 255 }), async (doc, position, flip) => {
+      fc.asyncProperty(documentArb, fc.nat(), fc.integer({ min: 1, max: 255 }), fc.boolean(), async (doc, position, flip, streamed) => {
         // Prepare
         const gzipped = Buffer.from(gzipSync(doc.text));
         gzipped[position % gzipped.length]! ^= flip;
@@ -153,7 +159,7 @@ describe('Function: readRecordBatches (properties)', () => {
         // Act
         let records: unknown[] | undefined;
         try {
-          records = await readAll([gzipped], { acceptBareArray: doc.bare });
+          records = await readAll([gzipped], { acceptBareArray: doc.bare, ...(streamed && { inMemoryGzipBytes: 0 }) });
         } catch (error) {
           expect(error).toBeInstanceOf(MalformedLogFileError);
           failed += 1;
@@ -221,6 +227,7 @@ describe('Function: readRecordBatches (properties)', () => {
     }
     for (let cut = 0; cut <= gzipped.length; cut++) {
       same(await readAll(splitAt(gzipped, [cut])), expected);
+      same(await readAll(splitAt(gzipped, [cut]), { inMemoryGzipBytes: 0 }), expected);
     }
   });
 });

@@ -2,6 +2,8 @@ import { PassThrough, Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import {
+  DEFAULT_IN_MEMORY_GZIP_BYTES,
+  IN_MEMORY_OUTPUT_BYTES,
   MalformedLogFileError,
   readRecordBatches,
   type MalformedLogFileCode,
@@ -30,14 +32,19 @@ describe('Function: readRecordBatches', () => {
       for (const { name, bytes } of files) {
         // Prepare
         const expected = (JSON.parse(bytes.toString('utf8')) as { Records: unknown[] }).Records;
+        const gzipped = split(gzipSync(bytes));
 
         // Act
         const plain = await readAll(split(bytes));
-        const gzipped = await readAll(split(gzipSync(bytes)));
+        const inflatedWhole = await readAll(gzipped);
+        const streamed = await readAll(gzipped, { inMemoryGzipBytes: 0 });
+        const streamedAfterGathering = await readAll(gzipped, { inMemoryGzipBytes: 2000 });
 
         // Assess
         expect(plain, name).toEqual(expected);
-        expect(gzipped, name).toEqual(expected);
+        expect(inflatedWhole, name).toEqual(expected);
+        expect(streamed, name).toEqual(expected);
+        expect(streamedAfterGathering, name).toEqual(expected);
       }
     });
 
@@ -84,6 +91,20 @@ describe('Function: readRecordBatches', () => {
 
       // Assess
       expect(records).toEqual((JSON.parse(bytes.toString('utf8')) as { Records: unknown[] }).Records);
+    });
+
+    it('streams a small object that inflates beyond IN_MEMORY_OUTPUT_BYTES', async () => {
+      // Prepare: ~20 MB of log that compresses to well under inMemoryGzipBytes
+      const records = Array.from({ length: 20_000 }, (_, i) => ({ i, eventName: 'PutObject', pad: 'x'.repeat(1000) }));
+      const gzipped = gzipSync(doc(records));
+      expect(gzipped.length).toBeLessThan(DEFAULT_IN_MEMORY_GZIP_BYTES);
+
+      // Act
+      const read = await readAll(splitEvery(gzipped, 65536));
+
+      // Assess
+      expect(doc(records).length).toBeGreaterThan(IN_MEMORY_OUTPUT_BYTES);
+      expect(read).toEqual(records);
     });
 
     it('decides by the magic bytes even when they arrive one at a time', async () => {
@@ -154,16 +175,18 @@ describe('Function: readRecordBatches', () => {
       { name: 'more bytes than maxDecompressedBytes', input: `{"Records":[${big}]}`, code: 'too-large', options: { maxDecompressedBytes: 200 } },
     ];
 
-    const deliveries: { name: string; encode: (bytes: Buffer) => Uint8Array[] }[] = [
+    const deliveries: { name: string; encode: (bytes: Buffer) => Uint8Array[]; inMemoryGzipBytes?: number }[] = [
       { name: 'plain, whole', encode: (bytes) => [bytes] },
       { name: 'plain, 3-byte chunks', encode: (bytes) => splitEvery(bytes, 3) },
-      { name: 'gzipped, 5-byte chunks', encode: (bytes) => splitEvery(gzipSync(bytes), 5) },
+      { name: 'gzipped, inflated whole', encode: (bytes) => splitEvery(gzipSync(bytes), 5) },
+      { name: 'gzipped, streamed', encode: (bytes) => splitEvery(gzipSync(bytes), 5), inMemoryGzipBytes: 0 },
     ];
 
     for (const delivery of deliveries) {
       it.each(testCases)(`fails with $code on $name (${delivery.name})`, async ({ input, code, offset, options }) => {
         // Act
-        const error = await rejection(readAll(delivery.encode(text(input)), options));
+        const inMemory = delivery.inMemoryGzipBytes === undefined ? {} : { inMemoryGzipBytes: delivery.inMemoryGzipBytes };
+        const error = await rejection(readAll(delivery.encode(text(input)), { ...inMemory, ...options }));
 
         // Assess
         expect(error).toBeInstanceOf(MalformedLogFileError);
@@ -195,10 +218,12 @@ describe('Function: readRecordBatches', () => {
 
     it.each(gzipCases)('fails with $code on gzip with $name', async ({ bytes, code }) => {
       // Act
-      const error = await rejection(readAll(splitEvery(bytes(), 7)));
+      const inflatedWhole = await rejection(readAll(splitEvery(bytes(), 7)));
+      const streamed = await rejection(readAll(splitEvery(bytes(), 7), { inMemoryGzipBytes: 0 }));
 
       // Assess
-      expect(error).toMatchObject({ name: 'MalformedLogFileError', code });
+      expect(inflatedWhole).toMatchObject({ name: 'MalformedLogFileError', code });
+      expect(streamed).toMatchObject({ name: 'MalformedLogFileError', code });
     });
 
     it('stops a gzip bomb at the cap, without reading the rest of the source', async () => {
@@ -219,7 +244,7 @@ describe('Function: readRecordBatches', () => {
       }
 
       // Act
-      const error = await rejection(readAll(counting(), { maxDecompressedBytes: 1 << 20 }));
+      const error = await rejection(readAll(counting(), { maxDecompressedBytes: 1 << 20, inMemoryGzipBytes: 0 }));
 
       // Assess
       expect(error).toMatchObject({ code: 'too-large' });
@@ -227,6 +252,25 @@ describe('Function: readRecordBatches', () => {
       expect(pulled).toBeLessThanOrEqual(24);
       expect(chunks.length).toBeGreaterThan(100);
       expect(released).toBe(true);
+    });
+
+    it.each([
+      { name: 'below', cap: 1 << 20 },
+      { name: 'above', cap: 1 << 30 },
+    ])('stops a small gzip bomb inflated whole, with the cap $name the in-memory limit', async ({ cap }) => {
+      // Prepare: 64 MiB of whitespace, ~290 KB compressed, so it arrives whole
+      const bomb = gzipSync(Buffer.concat([text('{"Records":['), Buffer.alloc(64 << 20, 0x20), text('{"a":1}]}')]), { level: 1 });
+      expect(bomb.length).toBeLessThan(DEFAULT_IN_MEMORY_GZIP_BYTES);
+
+      // Act
+      const outcome = await readAll(splitEvery(bomb, 65536), { maxDecompressedBytes: cap }).then(
+        (records) => records,
+        (error: unknown) => error,
+      );
+
+      // Assess: past the in-memory limit it streams, under the real cap
+      if (cap < IN_MEMORY_OUTPUT_BYTES) expect(outcome).toMatchObject({ code: 'too-large' });
+      else expect(outcome).toEqual([{ a: 1 }]);
     });
 
     it('holds the cap on plain input and destroys a stream source', async () => {
@@ -260,9 +304,14 @@ describe('Function: readRecordBatches', () => {
   });
 
   describe('memory and sources', () => {
-    it('copies what it keeps, so a source may reuse its buffer', async () => {
+    it.each([
+      { name: 'plain', encode: (bytes: Buffer) => bytes, inMemoryGzipBytes: undefined },
+      { name: 'gzip inflated whole', encode: (bytes: Buffer) => gzipSync(bytes), inMemoryGzipBytes: undefined },
+      { name: 'gzip streamed', encode: (bytes: Buffer) => gzipSync(bytes), inMemoryGzipBytes: 0 },
+    ])('copies what it keeps, so a source may reuse its buffer ($name)', async ({ encode, inMemoryGzipBytes }) => {
       // Prepare
-      const bytes = doc([{ a: 'é'.repeat(40) }, { b: [1, 2, { c: '\\"' }] }, { d: '日本' }]);
+      const expected = [{ a: 'é'.repeat(40) }, { b: [1, 2, { c: '\\"' }] }, { d: '日本' }, ...Array.from({ length: 300 }, (_, i) => ({ i }))];
+      const bytes = encode(doc(expected));
       async function* reusing(): AsyncGenerator<Uint8Array> {
         const buffer = Buffer.alloc(5);
         for (let at = 0; at < bytes.length; at += 5) {
@@ -273,10 +322,10 @@ describe('Function: readRecordBatches', () => {
       }
 
       // Act
-      const records = await readAll(reusing());
+      const records = await readAll(reusing(), inMemoryGzipBytes === undefined ? {} : { inMemoryGzipBytes });
 
       // Assess
-      expect(records).toEqual([{ a: 'é'.repeat(40) }, { b: [1, 2, { c: '\\"' }] }, { d: '日本' }]);
+      expect(records).toEqual(expected);
     });
 
     it('yields records in batches as they are read, before the end of the file', async () => {
@@ -296,19 +345,22 @@ describe('Function: readRecordBatches', () => {
       expect(rest).toEqual([{ c: 3 }]);
     });
 
-    it('releases the source when the consumer stops early', async () => {
-      // Prepare
-      const stream = Readable.from(splitEvery(gzipSync(doc(Array.from({ length: 5000 }, (_, i) => ({ i })))), 512));
+    it.each([{ inMemoryGzipBytes: 0 }, { inMemoryGzipBytes: DEFAULT_IN_MEMORY_GZIP_BYTES }])(
+      'releases the source when the consumer stops early (inMemoryGzipBytes $inMemoryGzipBytes)',
+      async ({ inMemoryGzipBytes }) => {
+        // Prepare
+        const stream = Readable.from(splitEvery(gzipSync(doc(Array.from({ length: 5000 }, (_, i) => ({ i })))), 512));
 
-      // Act
-      for await (const batch of readRecordBatches(stream, { maxDecompressedBytes: 1 << 20 })) {
-        expect(batch.length).toBeGreaterThan(0);
-        break;
-      }
+        // Act
+        for await (const batch of readRecordBatches(stream, { maxDecompressedBytes: 1 << 20, inMemoryGzipBytes })) {
+          expect(batch.length).toBeGreaterThan(0);
+          break;
+        }
 
-      // Assess
-      expect(stream.destroyed).toBe(true);
-    });
+        // Assess
+        expect(stream.destroyed).toBe(true);
+      },
+    );
 
     it.each([
       { name: 'plain', encode: (bytes: Buffer) => bytes },
@@ -329,8 +381,13 @@ describe('Function: readRecordBatches', () => {
       expect(error).toBe(failure);
     });
 
-    it('rejects options that are not positive sizes', async () => {
-      for (const options of [{ maxDecompressedBytes: 0 }, { maxDecompressedBytes: Number.NaN }, { maxDecompressedBytes: 100, maxRecordBytes: -1 }]) {
+    it('rejects options that are not sizes', async () => {
+      for (const options of [
+        { maxDecompressedBytes: 0 },
+        { maxDecompressedBytes: Number.NaN },
+        { maxDecompressedBytes: 100, maxRecordBytes: -1 },
+        { maxDecompressedBytes: 100, inMemoryGzipBytes: -1 },
+      ]) {
         const error = await rejection(readAll([doc([])], options));
         expect(error).toBeInstanceOf(RangeError);
       }
@@ -350,26 +407,26 @@ describe('Function: readRecordBatches', () => {
     });
 
     it.each([
-      { name: 'plain', encode: (bytes: Buffer) => bytes },
-      { name: 'gzip', encode: (bytes: Buffer) => gzipSync(bytes) },
-    ])('stops promptly while the source stalls, destroying it ($name)', async ({ encode }) => {
+      { name: 'plain', encode: (bytes: Buffer) => bytes, inMemoryGzipBytes: undefined },
+      { name: 'gzip, gathering a small object', encode: (bytes: Buffer) => gzipSync(bytes), inMemoryGzipBytes: undefined },
+      { name: 'gzip, streamed', encode: (bytes: Buffer) => gzipSync(bytes), inMemoryGzipBytes: 0 },
+    ])('stops promptly while the source stalls, destroying it ($name)', async ({ encode, inMemoryGzipBytes }) => {
       // Prepare: half a file, then nothing more ever arrives
       const bytes = encode(doc(Array.from({ length: 500 }, (_, i) => ({ i, pad: 'x'.repeat(50) }))));
       const stream = new PassThrough();
       stream.write(bytes.subarray(0, bytes.length >> 1));
       const controller = new AbortController();
       const reason = new Error('Lambda timeout approaching');
-      let batches = 0;
+      const options = { maxDecompressedBytes: 1 << 20, signal: controller.signal, ...(inMemoryGzipBytes === undefined ? {} : { inMemoryGzipBytes }) };
 
       // Act
-      const reading = (async () => {
-        for await (const _ of readRecordBatches(stream, { maxDecompressedBytes: 1 << 20, signal: controller.signal })) {
-          batches += 1;
-          if (batches === 1) setTimeout(() => controller.abort(reason), 20);
-        }
-      })();
       const started = performance.now();
-      const error = await rejection(reading);
+      setTimeout(() => controller.abort(reason), 50);
+      const error = await rejection(
+        (async () => {
+          for await (const batch of readRecordBatches(stream, options)) expect(batch.length).toBeGreaterThan(0);
+        })(),
+      );
 
       // Assess
       expect(error).toBe(reason);

@@ -1,9 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readRecordBatches, type ReadRecordsOptions } from '../../../lib/cloudtrail/read-records.js';
-
-/** The shared real datasets (../shared/datasets/README.md); override with TRAIL_INSIGHTS_DATASETS. */
-export const DATASETS = process.env.TRAIL_INSIGHTS_DATASETS ?? '/work/shared/datasets';
+import { DATASETS } from '../../support/datasets.js';
 
 export function datasetFiles(folder: string): { name: string; bytes: Buffer }[] {
   const dir = join(DATASETS, folder);
