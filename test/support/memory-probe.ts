@@ -11,7 +11,13 @@ import { createReadStream } from 'node:fs';
 import { getHeapStatistics } from 'node:v8';
 import { pathToFileURL } from 'node:url';
 import { classifyRecord } from '../../lib/cloudtrail/classify.js';
+import { objectIdOf } from '../../lib/cloudtrail/log-key.js';
 import { readRecordBatches } from '../../lib/cloudtrail/read-records.js';
+import { DEFAULT_DETECTOR_CONFIG } from '../../lib/config/detector-config.js';
+import { ingestLogFile } from '../../lib/engine/ingest.js';
+import { silentLogger } from '../../lib/log/logger.js';
+import { CollectingPublisher } from '../../lib/publish/collecting-publisher.js';
+import { MemoryStore } from '../../lib/store/memory-store.js';
 
 export interface ProbeCounts {
   records: number;
@@ -57,6 +63,41 @@ export const modes: Record<string, ProbeMode> = {
       sample();
     }
     return counts;
+  },
+
+  /**
+   * The whole ingest path the Lambda runs — read, classify, aggregate per series and
+   * minute with attributions, apply to the store, detect — with the in-memory store.
+   * The heap is sampled on a timer, since the engine owns the batch loop.
+   */
+  ingest: async (path, sample) => {
+    const timer = setInterval(sample, 20);
+    try {
+      const outcome = await ingestLogFile(
+        {
+          store: new MemoryStore(),
+          publisher: new CollectingPublisher(),
+          config: DEFAULT_DETECTOR_CONFIG,
+          log: silentLogger,
+          maxDecompressedBytes: MAX_DECOMPRESSED_BYTES,
+        },
+        {
+          bucket: 'local',
+          key: path,
+          objectId: objectIdOf('local', path),
+          account: '123456789012',
+          region: 'us-east-1',
+          location: { bucket: 'local', prefix: '' },
+        },
+        createReadStream(path),
+        { now: 0 },
+      );
+      if (outcome.status !== 'ingested') throw new Error(`ingest ended ${outcome.status}: ${JSON.stringify(outcome)}`);
+      const { stats } = outcome;
+      return { records: stats.records, counted: stats.counted, writes: stats.writes, errors: stats.errors, ignored: stats.ignored, malformed: stats.malformed };
+    } finally {
+      clearInterval(timer);
+    }
   },
 };
 

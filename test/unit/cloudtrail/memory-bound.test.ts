@@ -76,4 +76,21 @@ describe('Function: readRecordBatches (memory)', () => {
     expect(report.peakRssBytes).toBeLessThan(200 * MiB);
     expect(report.peakHeapUsedBytes).toBeLessThan(64 * MiB);
   }, 120_000);
+
+  it('runs the whole ingest path (aggregate, store, detect) over the 300 MB log in a 128 MiB heap', async () => {
+    // Act
+    const { code, stdout, stderr } = await runProbe(log.path, 'ingest');
+
+    // Assess
+    expect(code, stderr).toBe(0);
+    const report = JSON.parse(stdout.trim().split('\n').at(-1)!) as ProbeReport;
+    console.info(
+      `memory probe (ingest): ${report.records} records in ${report.durationMs} ms, ` +
+        `peak heap ${(report.peakHeapUsedBytes / MiB).toFixed(1)} MiB, peak RSS ${(report.peakRssBytes / MiB).toFixed(1)} MiB`,
+    );
+    // Counted records are de-duplicated by eventID: the generator's ids are unique.
+    expect(report).toMatchObject({ records: log.summary.records, counted: log.summary.counted, writes: log.summary.writes, errors: log.summary.errors });
+    expect(report.peakRssBytes).toBeLessThan(250 * MiB);
+    expect(report.peakHeapUsedBytes).toBeLessThan(110 * MiB);
+  }, 180_000);
 });
