@@ -19,8 +19,16 @@ export function rollupHour(window: CountWindow, hour: Hour, attributionLimit: nu
 }
 
 /**
+ * A baseline whose only change would be dropping expired hours is rewritten at most once
+ * a day: the model ignores hours outside its window anyway, and an hourly rewrite of
+ * every series just to trim one would cost a DynamoDB write per series per hour.
+ */
+export const TRIM_SLACK_HOURS = 24;
+
+/**
  * Writes a rolled hour into the baselines, overwriting its slot (so rolling the same hour
- * again, e.g. after late data, is idempotent), and drops hours before `keepFromHour`.
+ * again, e.g. after late data, is idempotent), and drops hours before `keepFromHour` from
+ * the baselines it rewrites anyway, or from any holding hours `TRIM_SLACK_HOURS` older.
  * Returns the baselines that changed; one left without hours is returned empty, for
  * deletion.
  */
@@ -29,24 +37,23 @@ export function applyRollups(
   rollups: readonly HourRollup[],
   keepFromHour: Hour,
 ): SeriesBaseline[] {
+  // Baselines are replaced, never modified: callers (and the stores' caches) may share them.
   const changed = new Set<SeriesId>();
   for (const rollup of rollups) {
     for (const { id, stats } of rollup.series) {
-      const baseline = baselines.get(id) ?? { id, hours: [] };
-      const at = baseline.hours.findIndex(([hour]) => hour >= rollup.hour);
-      if (at < 0) baseline.hours.push([rollup.hour, stats]);
-      else if (baseline.hours[at]![0] === rollup.hour) baseline.hours[at] = [rollup.hour, stats];
-      else baseline.hours.splice(at, 0, [rollup.hour, stats]);
-      baselines.set(id, baseline);
+      const hours = (baselines.get(id)?.hours ?? []).filter(([hour]) => hour !== rollup.hour);
+      const at = hours.findIndex(([hour]) => hour > rollup.hour);
+      hours.splice(at < 0 ? hours.length : at, 0, [rollup.hour, stats]);
+      baselines.set(id, { id, hours });
       changed.add(id);
     }
   }
-  for (const baseline of baselines.values()) {
-    const kept = baseline.hours.filter(([hour]) => hour >= keepFromHour);
-    if (kept.length !== baseline.hours.length) {
-      baseline.hours = kept;
-      changed.add(baseline.id);
-    }
+  for (const [id, baseline] of baselines) {
+    const oldest = baseline.hours[0]?.[0];
+    if (oldest === undefined || oldest >= keepFromHour) continue;
+    if (!changed.has(id) && oldest >= keepFromHour - TRIM_SLACK_HOURS) continue;
+    baselines.set(id, { id, hours: baseline.hours.filter(([hour]) => hour >= keepFromHour) });
+    changed.add(id);
   }
   return [...changed].sort().map((id) => baselines.get(id)!);
 }

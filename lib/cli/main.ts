@@ -128,9 +128,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       files.push(...found.files);
       skipped.push(...found.skipped);
     }
-    const undated = await dateUnnamedFiles(files, maxDecompressedBytes);
-    skipped.push(...undated);
-    const replayable = files.filter((file) => !undated.some((failed) => failed.name === file.name));
+    const { dated: replayable, failed } = await dateUnnamedFiles(files, maxDecompressedBytes);
+    skipped.push(...failed);
 
     const started = Date.now();
     let lastProgress = 0;

@@ -139,12 +139,20 @@ export async function findS3Files(client: S3Client, objects: ObjectSource, url: 
  * Files whose names carry no delivery stamp are delivered at their latest event (a file
  * cannot arrive before its last record), ties broken by their earliest: reading the
  * records keeps a replay deterministic, where modification times would depend on the
- * checkout. Returns the files that could not be dated, which are left out of the replay.
+ * checkout. Files that cannot be dated (unreadable, no eventTime) are returned apart, to
+ * be listed as skipped rather than replayed.
  */
-export async function dateUnnamedFiles(files: TrailFile[], maxDecompressedBytes: number): Promise<SkippedFile[]> {
+export async function dateUnnamedFiles(
+  files: readonly TrailFile[],
+  maxDecompressedBytes: number,
+): Promise<{ dated: TrailFile[]; failed: SkippedFile[] }> {
   const failed: SkippedFile[] = [];
+  const dated: TrailFile[] = [];
   for (const trailFile of files) {
-    if (!Number.isNaN(trailFile.deliveryMinute)) continue;
+    if (!Number.isNaN(trailFile.deliveryMinute)) {
+      dated.push(trailFile);
+      continue;
+    }
     let first = Number.POSITIVE_INFINITY;
     let last = Number.NEGATIVE_INFINITY;
     try {
@@ -164,8 +172,7 @@ export async function dateUnnamedFiles(files: TrailFile[], maxDecompressedBytes:
       failed.push({ name: trailFile.name, reason: 'no record with an eventTime' });
       continue;
     }
-    trailFile.deliveryMinute = last;
-    trailFile.sortKey = `${String(first).padStart(10, '0')} ${trailFile.sortKey}`;
+    dated.push({ ...trailFile, deliveryMinute: last, sortKey: `${String(first).padStart(10, '0')} ${trailFile.sortKey}` });
   }
-  return failed;
+  return { dated, failed };
 }

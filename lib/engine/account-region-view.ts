@@ -4,7 +4,7 @@ import type { DetectorConfig } from '../config/detector-config.js';
 import { compileOverrides, rulesFor, type SeriesRules } from '../detect/rules.js';
 import { parseSeriesId, type SeriesId } from '../series/series.js';
 import type { AccountRegion, EvaluateState } from '../store/store.js';
-import type { Hour, Minute } from '../time/minute.js';
+import { hourOf, type Hour, type Minute } from '../time/minute.js';
 
 /**
  * What detection knows about one account-region at one moment: its baselines turned into
@@ -27,7 +27,11 @@ export class AccountRegionView {
     baselines: readonly SeriesBaseline[],
   ) {
     this.observedFrom = config.multiRegionTrail ? Math.min(entry.accountFirstMinute, entry.firstMinute) : entry.firstMinute;
-    this.lastRolledHour = state.rolledThroughHour;
+    // A region that delivered nothing had nothing: until its own first hour is rolled, the
+    // hours since its account was first seen count as observed and empty, so activity in a
+    // never-used region meets a known-empty baseline instead of a blind warm-up.
+    this.lastRolledHour =
+      state.rolledThroughHour ?? (config.multiRegionTrail && entry.firstMinute > entry.accountFirstMinute ? hourOf(entry.firstMinute) - 1 : undefined);
     this.baselines = new Map(baselines.map((baseline) => [baseline.id, baseline]));
     this.overrides = compileOverrides(config.overrides);
     this.unusedRegion = ![...this.baselines.values()].some((baseline) => baseline.hours.length > 0);
@@ -35,6 +39,17 @@ export class AccountRegionView {
 
   baselineIds(): SeriesId[] {
     return [...this.baselines.keys()].sort();
+  }
+
+  /** Active hours a series' baseline holds (a cheap upper bound of what its model counts). */
+  hourCount(id: SeriesId): number {
+    return this.baselines.get(id)?.hours.length ?? 0;
+  }
+
+  /** Closed, observed hours in the baseline window: the same for every series here. */
+  observedHours(): number {
+    return new SeriesModel(undefined, { observedFrom: this.observedFrom, lastRolledHour: this.lastRolledHour, baselineDays: this.config.baselineDays })
+      .observedHours;
   }
 
   model(id: SeriesId): SeriesModel {

@@ -1,6 +1,6 @@
 import { CountWindow } from '../aggregate/count-window.js';
 import { applyRollups, rollupHour } from '../baseline/rollup.js';
-import type { HourRollup } from '../baseline/types.js';
+import type { HourRollup, SeriesBaseline } from '../baseline/types.js';
 import { findGap, findGapEnd, findSpikeEnd, type Gap } from '../detect/detector.js';
 import type { InsightRecord } from '../insights/record.js';
 import type { AccountRegion, DirtyHour, EvaluateState, InsightState } from '../store/store.js';
@@ -18,8 +18,10 @@ const MAX_HOURS_PER_RUN = 48;
  * and re-rolling an hour whose other contributions are gone would shrink it.
  */
 const DIRTY_HORIZON_HOURS = 48;
-/** Closed minutes always loaded for ends and gaps, beyond what open insights and gaps need. */
-const MIN_LOOKBACK_MINUTES = 120;
+/** Closed minutes always loaded for ends (beyond the quiet window) and gap starts. */
+const MIN_LOOKBACK_MINUTES = 60;
+/** A gap is found within one schedule period of reaching its length; its start must still be loaded. */
+const GAP_LOOKBACK_MARGIN_MINUTES = 30;
 
 export interface EvaluateOutcome {
   accountRegions: number;
@@ -69,7 +71,7 @@ export async function evaluateAccountRegion(deps: EngineDeps, entry: AccountRegi
 
   const closedFrom = state.closedThrough !== undefined ? state.closedThrough + 1 : entry.firstMinute;
   if (closed < closedFrom) return result;
-  const decided = await decideClosedMinutes(deps, entry, state, closed);
+  const decided = await decideClosedMinutes(deps, entry, state, closed, rolled.baselines);
   result.published = decided.published;
   const version = await deps.store.saveState({ ...state, closedThrough: closed });
   if (version === undefined) result.conflict = true;
@@ -82,7 +84,7 @@ async function rollClosedHours(
   entry: AccountRegion,
   initial: EvaluateState,
   closed: Minute,
-): Promise<{ state: EvaluateState; hours: number } | undefined> {
+): Promise<{ state: EvaluateState; hours: number; baselines?: SeriesBaseline[] } | undefined> {
   const { store, config, log } = deps;
   const { account, region } = entry;
   let state = initial;
@@ -122,6 +124,7 @@ async function rollClosedHours(
     if (rollup.series.length > 0) await store.writeRollup(account, region, rollup);
   }
   await store.writeBaselines(account, region, changed);
+  const current = [...baselines.values()].filter((baseline) => baseline.hours.length > 0);
   const handled: DirtyHour[] = dirty.filter((mark) => mark.hour <= rollTo);
   if (handled.length > 0) await store.clearDirty(account, region, handled);
   if (rollTo >= firstNew) {
@@ -129,7 +132,7 @@ async function rollClosedHours(
     if (version === undefined) return undefined;
     state = { ...state, rolledThroughHour: rollTo, version };
   }
-  return { state, hours: rollups.length };
+  return { state, hours: rollups.length, baselines: current };
 }
 
 /** Ends insights whose series returned to normal and opens gap insights, on closed minutes. */
@@ -138,21 +141,28 @@ async function decideClosedMinutes(
   entry: AccountRegion,
   state: EvaluateState,
   closed: Minute,
+  rolled?: SeriesBaseline[],
 ): Promise<{ published: InsightRecord[] }> {
   const { store, config, log } = deps;
   const { account, region } = entry;
-  const [baselines, insights] = await Promise.all([store.readBaselines(account, region), store.readInsights(account, region)]);
+  const [baselines, insights] = await Promise.all([rolled ?? store.readBaselines(account, region), store.readInsights(account, region)]);
   const view = new AccountRegionView(config, entry, state, baselines);
 
   const open = insights.filter((insight) => insight.status === 'open');
+  // Only regular series can have gaps; an active-hour count is enough to rule most out
+  // before building their models.
+  const observedHours = view.observedHours();
+  const candidates = view
+    .baselineIds()
+    .filter((id) => view.hourCount(id) >= config.gaps.minActiveHourFraction * observedHours)
+    .filter((id) => view.model(id).activeHourFraction >= view.rulesOf(id).gaps.minActiveHourFraction);
   // Load far enough back to see when each candidate gap began and each open insight's start.
   let lookback = MIN_LOOKBACK_MINUTES + config.endQuietMinutes;
-  for (const id of view.baselineIds()) {
+  for (const id of candidates) {
     const model = view.model(id);
-    const rules = view.rulesOf(id);
-    if (model.activeHourFraction >= rules.gaps.minActiveHourFraction) {
-      lookback = Math.max(lookback, Math.ceil(2 * Math.max(rules.gaps.minGapMinutes, rules.gaps.periodsMissed * model.period, 2 * model.longestIdle)));
-    }
+    const { gaps } = view.rulesOf(id);
+    const needed = Math.max(gaps.minGapMinutes, gaps.periodsMissed * model.period, 2 * model.longestIdle);
+    lookback = Math.max(lookback, Math.ceil(needed) + GAP_LOOKBACK_MARGIN_MINUTES);
   }
   const from = Math.max(
     Math.min(closed - lookback, ...open.map((insight) => insight.startMinute)),
@@ -180,7 +190,7 @@ async function decideClosedMinutes(
   }
 
   const gaps: Array<[string, Gap]> = [];
-  for (const id of view.baselineIds()) {
+  for (const id of candidates) {
     const gap = findGap(countsOf(id), view.model(id), view.rulesOf(id), closed);
     if (gap !== undefined && mayOpen(current.get(id), gap.start)) gaps.push([id, gap]);
   }

@@ -208,12 +208,19 @@ export interface StoredPart {
  * `[from, to]`, the parts of each object merged, empty series dropped. Output order is
  * fixed (objects by id, series by id, minutes ascending) so both adapters agree.
  */
-export function mergeParts(account: string, region: string, parts: Iterable<StoredPart>, from: Minute, to: Minute): Contribution[] {
+export function mergeParts(
+  account: string,
+  region: string,
+  parts: Iterable<StoredPart>,
+  from: Minute,
+  to: Minute,
+  decodeSeries: (bytes: Uint8Array) => readonly SeriesCounts[] = decode<SeriesCounts[]>,
+): Contribution[] {
   const objects = new Map<string, Map<SeriesId, MinuteCount[]>>();
   for (const { objectId, d } of parts) {
     let series = objects.get(objectId);
-    for (const s of decode<SeriesCounts[]>(d)) {
-      const minutes = s.minutes.filter((m) => m.minute >= from && m.minute < to);
+    for (const s of decodeSeries(d)) {
+      const minutes = s.minutes.filter((m) => m.minute >= from && m.minute <= to);
       if (minutes.length === 0) continue;
       if (!series) objects.set(objectId, (series = new Map()));
       const list = series.get(s.id);

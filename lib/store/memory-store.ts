@@ -1,4 +1,4 @@
-import type { Contribution } from '../aggregate/types.js';
+import type { Contribution, SeriesCounts } from '../aggregate/types.js';
 import type { HourRollup, SeriesBaseline } from '../baseline/types.js';
 import type { LogLocation } from '../cloudtrail/location.js';
 import type { SeriesId } from '../series/series.js';
@@ -26,6 +26,8 @@ export interface MemoryStoreOptions {
 }
 
 interface Registered {
+  account: string;
+  region: string;
   firstMinute: Minute;
   location: LogLocation;
 }
@@ -52,9 +54,25 @@ export class MemoryStore implements Store {
   private readonly baselines = new Map<string, Map<SeriesId, Uint8Array>>();
   private readonly rollups = new Map<string, Map<Hour, Uint8Array>>();
   private readonly insights = new Map<string, Map<SeriesId, Uint8Array>>();
+  /**
+   * Decoded values by their stored bytes (which are never modified, only replaced), deep
+   * frozen: a replay reads the same baselines and contributions thousands of times, and
+   * decoding them each time was most of its CPU. Freezing keeps the no-aliasing promise:
+   * a caller that tried to modify what it read would throw instead of corrupting the store.
+   */
+  private readonly decoded = new WeakMap<Uint8Array, unknown>();
 
   constructor(options: MemoryStoreOptions = {}) {
     this.maxItemBytes = options.maxItemBytes ?? DEFAULT_MAX_ITEM_BYTES;
+  }
+
+  private read<T>(bytes: Uint8Array): T {
+    let value = this.decoded.get(bytes);
+    if (value === undefined) {
+      value = deepFreeze(decode<T>(bytes));
+      this.decoded.set(bytes, value);
+    }
+    return value as T;
   }
 
   async applyFile(objectId: string, contributions: readonly Contribution[]): Promise<ApplyResult> {
@@ -79,7 +97,7 @@ export class MemoryStore implements Store {
         if (item.max >= from && item.min <= to) parts.push(item);
       }
     }
-    return mergeParts(account, region, parts, from, to);
+    return mergeParts(account, region, parts, from, to, (bytes) => this.read<SeriesCounts[]>(bytes));
   }
 
   async quarantine(record: QuarantineRecord): Promise<void> {
@@ -88,39 +106,35 @@ export class MemoryStore implements Store {
 
   async readQuarantine(objectId: string): Promise<QuarantineRecord | undefined> {
     const bytes = this.quarantined.get(objectId);
-    return bytes && decode<QuarantineRecord>(bytes);
+    return bytes && this.read<QuarantineRecord>(bytes);
   }
 
   async touch(account: string, region: string, minute: Minute, location: LogLocation): Promise<AccountRegion> {
     const key = `${account}#${region}`;
     if (!this.accounts.has(account)) this.accounts.set(account, minute);
-    if (!this.regions.has(key)) this.regions.set(key, encode({ firstMinute: minute, location } satisfies Registered));
-    return this.entry(account, region);
+    let bytes = this.regions.get(key);
+    if (!bytes) this.regions.set(key, (bytes = encode({ account, region, firstMinute: minute, location } satisfies Registered)));
+    return this.entry(bytes);
   }
 
   async listAccountRegions(): Promise<AccountRegion[]> {
-    return [...this.regions.keys()].sort().map((key) => {
-      const [account = '', region = ''] = splitScope(key);
-      return this.entry(account, region);
-    });
+    return [...this.regions].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([, bytes]) => this.entry(bytes));
   }
 
-  private entry(account: string, region: string): AccountRegion {
-    const bytes = this.regions.get(`${account}#${region}`);
-    if (!bytes) throw new Error(`unreachable: ${account}/${region} not registered`);
-    const { firstMinute, location } = decode<Registered>(bytes);
+  private entry(bytes: Uint8Array): AccountRegion {
+    const { account, region, firstMinute, location } = this.read<Registered>(bytes);
     return { account, region, firstMinute, accountFirstMinute: this.accounts.get(account) ?? firstMinute, location };
   }
 
   async readState(account: string, region: string): Promise<EvaluateState> {
     const bytes = this.states.get(`${account}#${region}`);
-    return bytes ? decode<EvaluateState>(bytes) : { account, region, version: 0 };
+    return bytes ? this.read<EvaluateState>(bytes) : { account, region, version: 0 };
   }
 
   async saveState(state: EvaluateState): Promise<number | undefined> {
     const key = `${state.account}#${state.region}`;
     const stored = this.states.get(key);
-    const version = stored ? decode<EvaluateState>(stored).version : 0;
+    const version = stored ? this.read<EvaluateState>(stored).version : 0;
     if (version !== state.version) return undefined;
     this.states.set(key, encode({ ...state, version: version + 1 }));
     return version + 1;
@@ -149,7 +163,7 @@ export class MemoryStore implements Store {
     if (!items) return [];
     return [...items]
       .sort((a, b) => (a[0] < b[0] ? -1 : 1))
-      .map(([id, bytes]) => ({ id, hours: decode<SeriesBaseline['hours']>(bytes) }));
+      .map(([id, bytes]) => ({ id, hours: this.read<SeriesBaseline['hours']>(bytes) }));
   }
 
   async writeBaselines(account: string, region: string, baselines: readonly SeriesBaseline[]): Promise<void> {
@@ -177,25 +191,26 @@ export class MemoryStore implements Store {
     return [...items]
       .filter(([hour]) => hour >= fromHour && hour <= toHour)
       .sort((a, b) => a[0] - b[0])
-      .map(([hour, bytes]) => ({ hour, series: decode<HourRollup['series']>(bytes) }));
+      .map(([hour, bytes]) => ({ hour, series: this.read<HourRollup['series']>(bytes) }));
   }
 
   async openInsight(state: Omit<InsightState, 'version'>): Promise<OpenResult> {
     const items = this.insightItems(state.account, state.region);
     const stored = items.get(state.seriesId);
     if (stored) {
-      const existing = decode<InsightState>(stored);
+      const existing = this.read<InsightState>(stored);
       if (existing.status !== 'ended') return { created: false, existing };
     }
     const created: InsightState = { ...state, version: 1 };
-    items.set(state.seriesId, encode(created));
-    return { created: true, state: decode<InsightState>(encode(created)) };
+    const bytes = encode(created);
+    items.set(state.seriesId, bytes);
+    return { created: true, state: this.read<InsightState>(bytes) };
   }
 
   async updateInsight(state: InsightState): Promise<number | undefined> {
     const items = this.insightItems(state.account, state.region);
     const stored = items.get(state.seriesId);
-    if (!stored || decode<InsightState>(stored).version !== state.version) return undefined;
+    if (!stored || this.read<InsightState>(stored).version !== state.version) return undefined;
     items.set(state.seriesId, encode({ ...state, version: state.version + 1 }));
     return state.version + 1;
   }
@@ -203,7 +218,7 @@ export class MemoryStore implements Store {
   async readInsights(account: string, region: string): Promise<InsightState[]> {
     const items = this.insights.get(`${account}#${region}`);
     if (!items) return [];
-    return [...items].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([, bytes]) => decode<InsightState>(bytes));
+    return [...items].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([, bytes]) => this.read<InsightState>(bytes));
   }
 
   private insightItems(account: string, region: string): Map<SeriesId, Uint8Array> {
@@ -217,7 +232,10 @@ export class MemoryStore implements Store {
 /** Same order as DynamoDB's sort key `<hour padded>#<objectId>`. */
 const dirtyKey = (mark: DirtyHour): string => `${pad(mark.hour, 'hour')}#${mark.objectId}`;
 
-function splitScope(key: string): [string, string] {
-  const at = key.indexOf('#');
-  return [key.slice(0, at), key.slice(at + 1)];
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }

@@ -4,7 +4,7 @@ import { CountWindow } from '../../../lib/aggregate/count-window.js';
 import type { Contribution } from '../../../lib/aggregate/types.js';
 import { hourStatsOf } from '../../../lib/baseline/hour-stats.js';
 import { SeriesModel } from '../../../lib/baseline/model.js';
-import { applyRollups, rollupHour } from '../../../lib/baseline/rollup.js';
+import { applyRollups, rollupHour, TRIM_SLACK_HOURS } from '../../../lib/baseline/rollup.js';
 import type { SeriesBaseline } from '../../../lib/baseline/types.js';
 import { DAY, ORIGIN, counts, modelOf, poisson, random } from '../detect/constructed-series.js';
 
@@ -118,7 +118,10 @@ describe('Functions: rollupHour and applyRollups', () => {
       applyRollups(baselines, [rollupHour(w, h + offset, 16)], h);
     }
     expect(baselines.get('c|s|A')!.hours.map(([hourOf]) => hourOf - h)).toEqual([1, 2, 3]);
-    const changed = applyRollups(baselines, [], h + 10);
+    // Expired hours alone do not cause a rewrite until they are a day past the window …
+    expect(applyRollups(baselines, [], h + 10)).toEqual([]);
+    // … then the baseline is trimmed (here to nothing, for deletion).
+    const changed = applyRollups(baselines, [], h + 10 + TRIM_SLACK_HOURS);
     expect(changed[0]!.hours).toEqual([]);
   });
 });
