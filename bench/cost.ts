@@ -70,8 +70,7 @@ try {
     log: silentLogger,
     maxDecompressedBytes: 1024 ** 3,
   };
-  const { files } = await findLocalFiles([values.trail]);
-  await dateUnnamedFiles(files, deps.maxDecompressedBytes);
+  const { dated: files } = await dateUnnamedFiles((await findLocalFiles([values.trail])).files, deps.maxDecompressedBytes);
 
   const phases = {
     ingest: { invocations: 0, wallMs: 0, cpuMs: 0, units: { writeRequests: 0, writeUnits: 0, readRequests: 0, readUnits: 0 } },
