@@ -63,7 +63,10 @@ export class SeriesModel {
   constructor(baseline: SeriesBaseline | undefined, context: ModelContext) {
     const last = context.lastRolledHour;
     const firstFull = hourOf(context.observedFrom) + (context.observedFrom % 60 === 0 ? 0 : 1);
-    const first = last === undefined ? firstFull : Math.max(firstFull, last - context.baselineDays * HOURS_PER_DAY + 1);
+    // AWS's window: from 00:00 UTC `baselineDays` days before the current day, so last
+    // week's same weekday is always whole inside it (a rolling 168 hours cuts it in two).
+    const windowStart = last === undefined ? firstFull : (Math.floor((last + 1) / HOURS_PER_DAY) - context.baselineDays) * HOURS_PER_DAY;
+    const first = Math.max(firstFull, windowStart);
     const n = last === undefined ? 0 : Math.max(0, last - first + 1);
     this.observedHours = n;
 

@@ -50,6 +50,8 @@ export interface DetectorConfig {
   /** Series per account-region assumed when the budget is split into per-test thresholds. */
   seriesPerAccountRegion: number;
   minCount: { ApiCallRateInsight: number; ApiErrorRateInsight: number };
+  /** Minimum count for a call-rate series with no call in its whole (mature) baseline. */
+  newSeriesMinCount: number;
   minRatio: number;
   peakFactor: number;
   newRegionMinCount: number;
@@ -116,6 +118,7 @@ export const detectorConfigSchema = {
         ApiErrorRateInsight: { type: 'integer', minimum: 1, default: 10 },
       },
     },
+    newSeriesMinCount: { type: 'integer', minimum: 1, default: 5 },
     minRatio: { type: 'number', minimum: 1, default: 3 },
     peakFactor: { type: 'number', minimum: 1, default: 1.5 },
     newRegionMinCount: { type: 'integer', minimum: 1, default: 3 },

@@ -25,6 +25,8 @@ export interface SeriesRules {
 export interface RuleContext {
   /** Hours the series' account-region has been observed (see SeriesModel.observedHours). */
   observedHours: number;
+  /** Events of the series in its baseline window. */
+  baselineEvents: number;
   /** The account-region had no analysed event in its whole baseline: a never-used region. */
   unusedRegion: boolean;
 }
@@ -77,6 +79,18 @@ export function rulesFor(
 ): SeriesRules {
   const override = overrides.find((candidate) => candidate.matches(series))?.override;
   let minCount = override?.minCount ?? config.minCount[series.insightType];
+  // An API never called through a whole mature baseline has no normal rate to hide in: a
+  // few calls of it (keys scheduled for deletion, users created) are already unusual.
+  // Not for errors: an error storm is reported by its all-APIs group, and lowering the
+  // bar per API would turn one enumeration into dozens of insights.
+  if (
+    override?.minCount === undefined &&
+    series.insightType === 'ApiCallRateInsight' &&
+    context.baselineEvents === 0 &&
+    context.observedHours >= config.warmupHours
+  ) {
+    minCount = Math.min(minCount, config.newSeriesMinCount);
+  }
   // A never-used region has no background at all, so a handful of provisioning calls is
   // already the anomaly (a leaked key starting miners where nobody looks).
   if (context.unusedRegion && series.eventSource === GROUP_EVENT_SOURCE && series.eventName === GroupName.Provisioning) {

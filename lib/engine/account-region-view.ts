@@ -68,8 +68,10 @@ export class AccountRegionView {
   rulesOf(id: SeriesId): SeriesRules {
     let rules = this.rules.get(id);
     if (rules === undefined) {
+      const model = this.model(id);
       rules = rulesFor(this.config, this.overrides, parseSeriesId(id), {
-        observedHours: this.model(id).observedHours,
+        observedHours: model.observedHours,
+        baselineEvents: model.total,
         unusedRegion: this.unusedRegion,
       });
       this.rules.set(id, rules);

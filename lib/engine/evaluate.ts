@@ -192,7 +192,15 @@ async function decideClosedMinutes(
   const gaps: Array<[string, Gap]> = [];
   for (const id of candidates) {
     const gap = findGap(countsOf(id), view.model(id), view.rulesOf(id), closed);
-    if (gap !== undefined && mayOpen(current.get(id), gap.start)) gaps.push([id, gap]);
+    if (gap === undefined || !mayOpen(current.get(id), gap.start)) continue;
+    // A job that stops is one series falling silent while its account-region goes on.
+    // When everything falls silent together, it is log delivery that stopped (a trail
+    // disabled, an archive's end): one warning, not an insight per series.
+    if (!activeSince(window, gap.start + Math.floor((closed - gap.start) / 2), closed)) {
+      log.warn('no activity at all in this account-region: not reporting gaps', { account, region, silentSince: gap.start });
+      break;
+    }
+    gaps.push([id, gap]);
   }
   if (gaps.length > 0) {
     const rollups = await readBaselineRollups(deps, account, region, state, view, gaps.map(([, gap]) => gap.start));
@@ -212,4 +220,9 @@ async function decideClosedMinutes(
     if (pending && !owed.some((state) => state.seriesId === insight.seriesId)) owed.push(current.get(insight.seriesId)!);
   }
   return { published: await publishPending(store, deps.publisher, owed, log) };
+}
+
+/** Whether any series of the window had an event in `[from, to]`. */
+function activeSince(window: CountWindow, from: Minute, to: Minute): boolean {
+  return window.seriesIds().some((id) => window.sum(id, from, to) > 0);
 }

@@ -62,7 +62,7 @@ export function modelOf(history: Float64Array, baselineDays = 7): { baseline: Se
 export const CALL_RATE: Series = { insightType: 'ApiCallRateInsight', eventSource: 'test.amazonaws.com', eventName: 'Test' };
 
 export function rules(model: SeriesModel, config = DEFAULT_DETECTOR_CONFIG, unusedRegion = false, series = CALL_RATE): SeriesRules {
-  return rulesFor(config, compileOverrides(config.overrides), series, { observedHours: model.observedHours, unusedRegion });
+  return rulesFor(config, compileOverrides(config.overrides), series, { observedHours: model.observedHours, baselineEvents: model.total, unusedRegion });
 }
 
 export const configWith = (change: Record<string, unknown>) => parseDetectorConfig(change);

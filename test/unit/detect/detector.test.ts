@@ -25,7 +25,9 @@ describe('Function: findSpike', () => {
     { name: 'a first-ever burst of a never-seen API in a mature account', countAt: withBurst(0, today + 100, 5, 4), expect: { start: today + 100, by: today + 104 } },
     { name: 'noise only, busy series', countAt: background(2), expect: undefined },
     { name: 'noise only, quiet series', countAt: background(0.05), expect: undefined },
-    { name: 'a small increase under the minimum count', countAt: withBurst(0, today + 100, 3, 2), expect: undefined },
+    { name: 'a never-seen API called 4 times, under its minimum (newSeriesMinCount 5)', countAt: withBurst(0, today + 100, 2, 2), expect: undefined },
+    { name: 'a never-seen API called 6 times in 3 minutes', countAt: withBurst(0, today + 100, 3, 2), expect: { start: today + 100, by: today + 103 } },
+    { name: 'a known quiet API called 6 times, under the normal minimum (10)', countAt: withBurst(0.005, today + 100, 3, 2), expect: undefined },
   ];
 
   it.each(testCases)('$name', ({ countAt, expect: expected }) => {
