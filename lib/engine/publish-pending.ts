@@ -1,6 +1,7 @@
 import type { Logger } from '../log/logger.js';
 import { PublishIncompleteError } from '../publish/errors.js';
 import type { PublishedInsight, Publisher } from '../publish/publisher.js';
+import { inAwsOrder } from '../insights/build.js';
 import type { InsightRecord } from '../insights/record.js';
 import type { InsightState, InsightStore } from '../store/store.js';
 
@@ -11,8 +12,8 @@ const byTimeThenId = (a: InsightRecord, b: InsightRecord): number =>
 export function pendingRecords(states: readonly InsightState[]): PublishedInsight[] {
   const pending: PublishedInsight[] = [];
   for (const state of states) {
-    if (!state.startPublished) pending.push({ record: state.start, location: state.location });
-    if (state.end !== undefined && !state.endPublished) pending.push({ record: state.end, location: state.location });
+    if (!state.startPublished) pending.push({ record: inAwsOrder(state.start), location: state.location });
+    if (state.end !== undefined && !state.endPublished) pending.push({ record: inAwsOrder(state.end), location: state.location });
   }
   return pending.sort((a, b) => byTimeThenId(a.record, b.record));
 }

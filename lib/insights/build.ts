@@ -96,3 +96,50 @@ export function baselineWindow(start: Minute, baselineDays: number, observedFrom
   const from = Math.max(midnight - baselineDays * 1440, Math.min(observedFrom, start));
   return { from, duration: start - from };
 }
+
+/**
+ * The same record with its keys in AWS's order. Records read back from a store may come
+ * back with their keys in another order (the codec sorts keys so equal values encode to
+ * equal bytes); everything published goes through here, so strict parsers and byte-level
+ * comparisons see exactly CloudTrail's layout.
+ */
+export function inAwsOrder(record: InsightRecord): InsightRecord {
+  const details = record.insightDetails;
+  const { statistics, attributions } = details.insightContext;
+  const values = (list: readonly AttributionValue[]): AttributionValue[] => list.map(({ value, average }) => ({ value, average }));
+  return {
+    eventVersion: record.eventVersion,
+    eventTime: record.eventTime,
+    awsRegion: record.awsRegion,
+    eventID: record.eventID,
+    eventType: record.eventType,
+    recipientAccountId: record.recipientAccountId,
+    sharedEventID: record.sharedEventID,
+    insightDetails: {
+      state: details.state,
+      eventSource: details.eventSource,
+      eventName: details.eventName,
+      insightType: details.insightType,
+      ...(details.errorCode !== undefined ? { errorCode: details.errorCode } : {}),
+      sourceEventCategory: details.sourceEventCategory,
+      insightContext: {
+        statistics: {
+          baseline: { average: statistics.baseline.average },
+          insight: { average: statistics.insight.average },
+          insightDuration: statistics.insightDuration,
+          baselineDuration: statistics.baselineDuration,
+        },
+        ...(attributions !== undefined
+          ? {
+              attributions: attributions.map((entry) => ({
+                attribute: entry.attribute,
+                insight: values(entry.insight),
+                baseline: values(entry.baseline),
+              })),
+            }
+          : {}),
+      },
+    },
+    eventCategory: record.eventCategory,
+  };
+}

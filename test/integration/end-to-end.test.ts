@@ -19,6 +19,7 @@ import { dateUnnamedFiles, findLocalFiles, type TrailFile } from '../../lib/cli/
 import type { InsightRecord } from '../../lib/insights/record.js';
 import { minuteToIso } from '../../lib/time/minute.js';
 import { useLocalAws, type TestBucket, type TestEventBus } from '../support/aws-env.js';
+import { keyOrderViolations } from '../support/aws-key-order.js';
 
 const aws = useLocalAws();
 const SAMPLE = fileURLToPath(new URL('../../events/sample-trail', import.meta.url));
@@ -93,7 +94,9 @@ async function insightObjects(): Promise<InsightRecord[]> {
   for (const key of await insightKeys()) {
     const body = await aws.clients.s3.send(new GetObjectCommand({ Bucket: bucket.name, Key: key }));
     const bytes = Buffer.from(await body.Body!.transformToByteArray());
-    records.push(...(JSON.parse(gunzipSync(bytes).toString('utf8')) as { Records: InsightRecord[] }).Records);
+    const file = JSON.parse(gunzipSync(bytes).toString('utf8')) as { Records: InsightRecord[] };
+    for (const record of file.Records) expect(keyOrderViolations(record as unknown as Record<string, unknown>)).toEqual([]);
+    records.push(...file.Records);
   }
   return records;
 }
@@ -129,7 +132,11 @@ describe('Deliver: the Lambda path and the CLI are one engine', { timeout: 900_0
     expect(retries).toBeGreaterThan(0);
     expect(delivered.map((r) => r.eventID).sort()).toEqual(expected.map((r) => r.eventID).sort());
     expect(new Set(delivered.map((r) => r.eventID)).size).toBe(delivered.length);
-    for (const entry of entries) expect(entry).toMatchObject({ source: 'acme.trail-insights', detailType: 'AWS Insight via CloudTrail' });
+    for (const entry of entries) {
+      expect(entry).toMatchObject({ source: 'acme.trail-insights', detailType: 'AWS Insight via CloudTrail' });
+      // The detail exactly as sent: AWS's key order, not a store's.
+      expect(keyOrderViolations(JSON.parse(entry.detailJson) as Record<string, unknown>)).toEqual([]);
+    }
     const expectedById = byId(expected);
     for (const record of delivered) expect(JSON.stringify(record)).toBe(JSON.stringify(expectedById.get(record.eventID)));
 

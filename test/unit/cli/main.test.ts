@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../../lib/cli/main.js';
+import { keyOrderViolations } from '../../support/aws-key-order.js';
 import { datasetPath } from '../../support/datasets.js';
 
 const temp = mkdtempSync(join(tmpdir(), 'trail-insights-cli-'));
@@ -31,8 +32,9 @@ describe('CLI: trail-insights replay', { timeout: 60_000 }, () => {
     const lines = stdout.trimEnd().split('\n');
     expect(lines.length).toBeGreaterThan(0);
     for (const line of lines) {
-      const record = JSON.parse(line) as { eventType: string; eventCategory: string };
+      const record = JSON.parse(line) as Record<string, unknown>;
       expect(record).toMatchObject({ eventType: 'AwsCloudTrailInsight', eventCategory: 'Insight' });
+      expect(keyOrderViolations(record)).toEqual([]);
     }
     const times = lines.map((line) => (JSON.parse(line) as { eventTime: string; eventID: string }));
     expect([...times].sort((a, b) => (a.eventTime + a.eventID < b.eventTime + b.eventID ? -1 : 1))).toEqual(times);

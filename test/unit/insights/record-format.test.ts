@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ValueCount } from '../../../lib/aggregate/types.js';
-import { baselineWindow, buildInsightRecord, type RecordFacts } from '../../../lib/insights/build.js';
+import { baselineWindow, buildInsightRecord, inAwsOrder, type RecordFacts } from '../../../lib/insights/build.js';
+import type { InsightRecord } from '../../../lib/insights/record.js';
 import { insightIds, uuidFromName } from '../../../lib/insights/ids.js';
 import { minuteOf } from '../../../lib/time/minute.js';
 import { insightExamples } from '../../support/datasets.js';
@@ -87,6 +88,25 @@ describe('Function: buildInsightRecord', () => {
     expect(ours).toEqual(shape(callRate));
     expect(record.eventVersion).toBe('1.09');
   });
+});
+
+describe('Function: inAwsOrder', () => {
+  /** The same JSON value with every object's keys in reverse order. */
+  const reversed = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(reversed)
+      : value !== null && typeof value === 'object'
+        ? Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reversed(v)]))
+        : value;
+
+  it.each([...insightExamples('error-rate-2024.json'), insightExamples('records.json')[0]!])(
+    'restores AWS key order of a record whose keys were shuffled (%#)',
+    (example) => {
+      const shuffled = reversed(example) as InsightRecord;
+      expect(JSON.stringify(shuffled)).not.toBe(JSON.stringify(example));
+      expect(JSON.stringify(inAwsOrder(shuffled))).toBe(JSON.stringify(example));
+    },
+  );
 });
 
 describe('Function: baselineWindow', () => {
