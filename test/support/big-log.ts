@@ -10,6 +10,7 @@
  * a test can check the reader and classifier against intent rather than against
  * themselves.
  */
+import { mulberry32 } from './random.js';
 import { createWriteStream } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import { Readable } from 'node:stream';
@@ -441,17 +442,6 @@ function consoleSignIn(random: () => number, principal: Principal, eventTime: st
   return record;
 }
 
-/** Small, fast, seedable PRNG (mulberry32): deterministic output is all a generator needs. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pick = <T>(random: () => number, items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 

@@ -1,3 +1,4 @@
+import { mulberry32 } from './random.js';
 import type { Store } from '../../lib/store/store.js';
 
 /** What a crashed invocation looks like to the engine: an error out of nowhere. */
@@ -49,14 +50,7 @@ export function crashingStore(store: Store, plan: CrashPlan): Store & { readonly
 
 /** A seeded plan: each call crashes with probability `rate`, before or after at random. */
 export function randomCrashes(seed: number, rate: number): CrashPlan {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   return () => {
     const roll = next();
     if (roll >= rate) return undefined;

@@ -10,6 +10,7 @@
 import { createReadStream } from 'node:fs';
 import { getHeapStatistics } from 'node:v8';
 import { pathToFileURL } from 'node:url';
+import type { FileStats } from '../../lib/aggregate/types.js';
 import { classifyRecord } from '../../lib/cloudtrail/classify.js';
 import { objectIdOf } from '../../lib/cloudtrail/log-key.js';
 import { readRecordBatches } from '../../lib/cloudtrail/read-records.js';
@@ -19,14 +20,8 @@ import { silentLogger } from '../../lib/log/logger.js';
 import { CollectingPublisher } from '../../lib/publish/collecting-publisher.js';
 import { MemoryStore } from '../../lib/store/memory-store.js';
 
-export interface ProbeCounts {
-  records: number;
-  counted: number;
-  writes: number;
-  errors: number;
-  ignored: Record<string, number>;
-  malformed: Record<string, number>;
-}
+/** What a mode saw: the engine's own per-file statistics, less what only the engine tracks. */
+export type ProbeCounts = Pick<FileStats, 'records' | 'counted' | 'writes' | 'errors' | 'ignored' | 'malformed'>;
 
 export interface ProbeReport extends ProbeCounts {
   mode: string;

@@ -45,6 +45,18 @@ function runProbe(path: string, mode: string): Promise<{ code: number | null; st
   });
 }
 
+/** Runs one probe mode over the log under a 128 MiB heap and returns its report, logged. */
+async function probeReport(path: string, mode: string): Promise<ProbeReport> {
+  const { code, stdout, stderr } = await runProbe(path, mode);
+  expect(code, stderr).toBe(0);
+  const report = JSON.parse(stdout.trim().split('\n').at(-1)!) as ProbeReport;
+  console.info(
+    `memory probe (${mode}): ${report.records} records in ${report.durationMs} ms, ` +
+      `peak heap ${(report.peakHeapUsedBytes / MiB).toFixed(1)} MiB, peak RSS ${(report.peakRssBytes / MiB).toFixed(1)} MiB`,
+  );
+  return report;
+}
+
 describe('Function: readRecordBatches (memory)', () => {
   let log: { path: string; summary: BigLogSummary };
 
@@ -54,15 +66,9 @@ describe('Function: readRecordBatches (memory)', () => {
 
   it('reads and classifies a 300 MB log in a 128 MiB heap, with memory independent of the file size', async () => {
     // Act
-    const { code, stdout, stderr } = await runProbe(log.path, 'reader');
+    const report = await probeReport(log.path, 'reader');
 
     // Assess
-    expect(code, stderr).toBe(0);
-    const report = JSON.parse(stdout.trim().split('\n').at(-1)!) as ProbeReport;
-    console.info(
-      `memory probe (reader): ${report.records} records of ${log.summary.uncompressedBytes} bytes in ${report.durationMs} ms, ` +
-        `peak heap ${(report.peakHeapUsedBytes / MiB).toFixed(1)} MiB, peak RSS ${(report.peakRssBytes / MiB).toFixed(1)} MiB`,
-    );
     expect(log.summary.uncompressedBytes).toBeGreaterThanOrEqual(LOG_BYTES);
     expect(report).toMatchObject({
       records: log.summary.records,
@@ -79,15 +85,9 @@ describe('Function: readRecordBatches (memory)', () => {
 
   it('runs the whole ingest path (aggregate, store, detect) over the 300 MB log in a 128 MiB heap', async () => {
     // Act
-    const { code, stdout, stderr } = await runProbe(log.path, 'ingest');
+    const report = await probeReport(log.path, 'ingest');
 
     // Assess
-    expect(code, stderr).toBe(0);
-    const report = JSON.parse(stdout.trim().split('\n').at(-1)!) as ProbeReport;
-    console.info(
-      `memory probe (ingest): ${report.records} records in ${report.durationMs} ms, ` +
-        `peak heap ${(report.peakHeapUsedBytes / MiB).toFixed(1)} MiB, peak RSS ${(report.peakRssBytes / MiB).toFixed(1)} MiB`,
-    );
     // Counted records are de-duplicated by eventID: the generator's ids are unique.
     expect(report).toMatchObject({ records: log.summary.records, counted: log.summary.counted, writes: log.summary.writes, errors: log.summary.errors });
     expect(report.peakRssBytes).toBeLessThan(250 * MiB);

@@ -1,3 +1,4 @@
+import { mulberry32 } from '../../support/random.js';
 import { hourStatsOf } from '../../../lib/baseline/hour-stats.js';
 import { SeriesModel } from '../../../lib/baseline/model.js';
 import type { SeriesBaseline } from '../../../lib/baseline/types.js';
@@ -6,17 +7,8 @@ import { compileOverrides, rulesFor, type SeriesRules } from '../../../lib/detec
 import type { Series } from '../../../lib/series/series.js';
 import type { Minute } from '../../../lib/time/minute.js';
 
-/** A deterministic PRNG (mulberry32), so constructed series are the same on every run. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so constructed series are the same on every run. */
+export const random = mulberry32;
 
 /** A Poisson draw by inversion (fine for the small means used here). */
 export function poisson(rand: () => number, mean: number): number {
