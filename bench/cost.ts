@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { replayPlan } from '../lib/cli/replay-plan.js';
 import { dateUnnamedFiles, findLocalFiles } from '../lib/cli/trail-files.js';
 import { DEFAULT_DETECTOR_CONFIG } from '../lib/config/detector-config.js';
+import { EngineCache } from '../lib/engine/cache.js';
 import type { EngineDeps } from '../lib/engine/deps.js';
 import { evaluateAll } from '../lib/engine/evaluate.js';
 import { ingestLogFile } from '../lib/engine/ingest.js';
@@ -70,6 +71,10 @@ try {
     log: silentLogger,
     maxDecompressedBytes: 1024 ** 3,
   };
+  // As deployed: the ingest and evaluate functions run in separate containers, each with
+  // its own module-scope cache (one warm container each, a steady trickle of files).
+  const ingestDeps: EngineDeps = { ...deps, cache: new EngineCache() };
+  const evaluateDeps: EngineDeps = { ...deps, cache: new EngineCache() };
   const { dated: files } = await dateUnnamedFiles((await findLocalFiles([values.trail])).files, deps.maxDecompressedBytes);
 
   const phases = {
@@ -85,10 +90,10 @@ try {
     let phase;
     if (step.kind === 'evaluate') {
       phase = phases.evaluate;
-      await evaluateAll(deps, step.now);
+      await evaluateAll(evaluateDeps, step.now);
     } else {
       phase = phases.ingest;
-      const outcome = await ingestLogFile(deps, step.file.file, await step.file.open(), { now: step.file.deliveryMinute, acceptBareArray: true });
+      const outcome = await ingestLogFile(ingestDeps, step.file.file, await step.file.open(), { now: step.file.deliveryMinute, acceptBareArray: true });
       if (outcome.status === 'ingested') {
         const { stats } = outcome;
         events.records += stats.records;

@@ -6,7 +6,7 @@ import type { InsightRecord } from '../insights/record.js';
 import type { AccountRegion, DirtyHour, EvaluateState, InsightState } from '../store/store.js';
 import { hourOf, type Hour, type Minute } from '../time/minute.js';
 import { AccountRegionView } from './account-region-view.js';
-import type { EngineDeps } from './deps.js';
+import { baselinesOf, type EngineDeps } from './deps.js';
 import { endInsight, mayOpen, startInsight } from './insight-lifecycle.js';
 import { publishPending } from './publish-pending.js';
 import { readBaselineRollups } from './spike-check.js';
@@ -69,12 +69,11 @@ export async function evaluateAccountRegion(deps: EngineDeps, entry: AccountRegi
   state = rolled.state;
   result.rolledHours = rolled.hours;
 
-  const closedFrom = state.closedThrough !== undefined ? state.closedThrough + 1 : entry.firstMinute;
-  if (closed < closedFrom) return result;
+  // Ends and gaps are decided on every run; deciding them again is idempotent, so the
+  // state is saved only when hours roll (a write per hour, not per run) and its version
+  // then tells caches the baselines changed.
   const decided = await decideClosedMinutes(deps, entry, state, closed, rolled.baselines);
   result.published = decided.published;
-  const version = await deps.store.saveState({ ...state, closedThrough: closed });
-  if (version === undefined) result.conflict = true;
   return result;
 }
 
@@ -84,7 +83,7 @@ async function rollClosedHours(
   entry: AccountRegion,
   initial: EvaluateState,
   closed: Minute,
-): Promise<{ state: EvaluateState; hours: number; baselines?: SeriesBaseline[] } | undefined> {
+): Promise<{ state: EvaluateState; hours: number; baselines?: readonly SeriesBaseline[] } | undefined> {
   const { store, config, log } = deps;
   const { account, region } = entry;
   let state = initial;
@@ -117,7 +116,7 @@ async function rollClosedHours(
     const window = CountWindow.of(await store.readContributions(account, region, from, to), from, to);
     for (let hour = fromHour; hour <= toHour; hour++) rollups.push(rollupHour(window, hour, config.attributionLimit));
   }
-  const baselines = new Map((await store.readBaselines(account, region)).map((baseline) => [baseline.id, baseline]));
+  const baselines = new Map((await baselinesOf(deps, state)).map((baseline) => [baseline.id, baseline]));
   const keepFrom = lastClosedHour - (config.baselineDays + 1) * 24 + 1;
   const changed = applyRollups(baselines, rollups, keepFrom);
   for (const rollup of rollups) {
@@ -127,11 +126,12 @@ async function rollClosedHours(
   const current = [...baselines.values()].filter((baseline) => baseline.hours.length > 0);
   const handled: DirtyHour[] = dirty.filter((mark) => mark.hour <= rollTo);
   if (handled.length > 0) await store.clearDirty(account, region, handled);
-  if (rollTo >= firstNew) {
-    const version = await store.saveState({ ...state, rolledThroughHour: rollTo });
-    if (version === undefined) return undefined;
-    state = { ...state, rolledThroughHour: rollTo, version };
-  }
+  // Phase two, also after a re-roll of late hours only: the new version marks new baselines.
+  const rolledThroughHour = Math.max(state.rolledThroughHour ?? rollTo, rollTo);
+  const version = await store.saveState({ ...state, rolledThroughHour, closedThrough: closed });
+  if (version === undefined) return undefined;
+  state = { ...state, rolledThroughHour, closedThrough: closed, version };
+  deps.cache?.rememberBaselines(account, region, version, current);
   return { state, hours: rollups.length, baselines: current };
 }
 
@@ -141,11 +141,11 @@ async function decideClosedMinutes(
   entry: AccountRegion,
   state: EvaluateState,
   closed: Minute,
-  rolled?: SeriesBaseline[],
+  rolled?: readonly SeriesBaseline[],
 ): Promise<{ published: InsightRecord[] }> {
   const { store, config, log } = deps;
   const { account, region } = entry;
-  const [baselines, insights] = await Promise.all([rolled ?? store.readBaselines(account, region), store.readInsights(account, region)]);
+  const [baselines, insights] = await Promise.all([rolled ?? baselinesOf(deps, state), store.readInsights(account, region)]);
   const view = new AccountRegionView(config, entry, state, baselines);
 
   const open = insights.filter((insight) => insight.status === 'open');

@@ -97,7 +97,8 @@ async function afterApply(deps: EngineDeps, file: LogFile, contribution: Contrib
   const { account, region } = contribution;
   const minutes = contribution.series.flatMap((series) => series.minutes.map((cell) => cell.minute));
   if (minutes.length === 0) return [];
-  const entry = await store.touch(account, region, Math.min(...minutes), file.location);
+  const entry = deps.cache?.accountRegion(account, region) ?? (await store.touch(account, region, Math.min(...minutes), file.location));
+  deps.cache?.rememberAccountRegion(entry);
   // Read after the write: if evaluate starts rolling an hour after this read, its own
   // read of contributions will include ours (the two-phase rule in lib/store/store.ts).
   const state = await store.readState(account, region);

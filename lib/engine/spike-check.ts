@@ -5,7 +5,7 @@ import { findSpike, type Spike } from '../detect/detector.js';
 import type { AccountRegion, EvaluateState, InsightState } from '../store/store.js';
 import { hourOf, type Minute } from '../time/minute.js';
 import { AccountRegionView } from './account-region-view.js';
-import type { EngineDeps } from './deps.js';
+import { baselinesOf, type EngineDeps } from './deps.js';
 import { rolledPart } from './insight-facts.js';
 import { mayOpen, startInsight } from './insight-lifecycle.js';
 
@@ -32,16 +32,17 @@ export async function checkSpikes(
   const minTouched = Math.min(...touched.map((series) => series.minutes[0]!.minute));
   const maxTouched = Math.max(...touched.map((series) => series.minutes.at(-1)!.minute));
   const longest = Math.max(...config.windows);
-  const unrolledFrom = state.rolledThroughHour === undefined ? minTouched : (state.rolledThroughHour + 1) * 60;
-  const from = Math.max(Math.min(minTouched - longest + 1, unrolledFrom), minTouched - MAX_LOOKBACK_MINUTES);
+  // Detection needs only the windows ending at the touched minutes; the older minutes a
+  // Start's baseline figures need are read only when an insight actually opens (rare).
+  const from = Math.max(minTouched - longest + 1, minTouched - MAX_LOOKBACK_MINUTES);
   const to = maxTouched + longest - 1;
 
   const [contributions, baselines, insights] = await Promise.all([
     store.readContributions(account, region, from, to),
-    store.readBaselines(account, region),
+    baselinesOf(deps, state),
     store.readInsights(account, region),
   ]);
-  const window = CountWindow.of(contributions, from, to);
+  let window = CountWindow.of(contributions, from, to);
   const view = new AccountRegionView(config, entry, state, baselines);
   const existing = new Map(insights.map((insight) => [insight.seriesId, insight]));
   const lastData = lastMinuteWithData(window);
@@ -66,6 +67,11 @@ export async function checkSpikes(
   if (spikes.length === 0) return toPublish;
 
   const rollups = await readBaselineRollups(deps, account, region, state, view, spikes.map(([, spike]) => spike.start));
+  // The minutes between the last rolled hour and the detection windows, for the baseline side.
+  const unrolledFrom = state.rolledThroughHour === undefined ? from : Math.max((state.rolledThroughHour + 1) * 60, minTouched - MAX_LOOKBACK_MINUTES);
+  if (unrolledFrom < from) {
+    window = CountWindow.of([...contributions, ...(await store.readContributions(account, region, unrolledFrom, from - 1))], unrolledFrom, to);
+  }
   for (const [id, spike] of spikes) {
     const opened = await store.openInsight(
       startInsight({ view, id, kind: 'spike', start: spike.start, through: spike.end, window, rollups, location: entry.location }),

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
+import { EngineCache } from '../engine/cache.js';
 import type { EngineDeps } from '../engine/deps.js';
 import { createLogger } from '../log/logger.js';
 import { EventBridgePublisher } from '../publish/eventbridge-publisher.js';
@@ -40,6 +41,8 @@ export function awsRuntime(config: RuntimeConfig): AwsRuntime {
       config: config.detector,
       log: createLogger({ level: config.logLevel }),
       maxDecompressedBytes: config.maxDecompressedBytes,
+      // Module scope in the handlers: lives as long as the warm container.
+      cache: new EngineCache(),
     },
     s3,
   };
