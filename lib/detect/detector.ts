@@ -198,3 +198,35 @@ export function findGapEnd(series: CountSeries, rules: SeriesRules, start: Minut
   }
   return undefined;
 }
+
+export interface DetectInput extends CountSeries {
+  model: SeriesModel;
+  rules: SeriesRules;
+  /** Spikes: windows ending in this range are tested (the minutes new data touched). */
+  spikeEnds?: { from: Minute; to: Minute };
+  /** Gaps: minutes up to here are final, so a silence ending here may be judged. */
+  closedThrough?: Minute;
+}
+
+/**
+ * Everything unusual in one series: the first spike among the windows ending in
+ * `spikeEnds`, and a gap ending at `closedThrough`. The engine calls the parts where it
+ * needs them (spikes at ingest, gaps and ends on the schedule); this is the offline entry
+ * point for tools and tests.
+ *
+ * @example
+ * const model = new SeriesModel(baseline, { observedFrom, lastRolledHour, baselineDays: 7 });
+ * const anomalies = detectAnomalies({ counts, from, model, rules, spikeEnds: { from, to: from + counts.length - 1 } });
+ */
+export function detectAnomalies(input: DetectInput): Anomaly[] {
+  const anomalies: Anomaly[] = [];
+  if (input.spikeEnds) {
+    const spike = findSpike(input, input.model, input.rules, input.spikeEnds.from, input.spikeEnds.to);
+    if (spike) anomalies.push(spike);
+  }
+  if (input.closedThrough !== undefined) {
+    const gap = findGap(input, input.model, input.rules, input.closedThrough);
+    if (gap) anomalies.push(gap);
+  }
+  return anomalies;
+}

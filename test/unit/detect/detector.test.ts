@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findGap, findGapEnd, findSpike, findSpikeEnd } from '../../../lib/detect/detector.js';
+import { detectAnomalies, findGap, findGapEnd, findSpike, findSpikeEnd } from '../../../lib/detect/detector.js';
 import { GROUP_EVENT_SOURCE, GroupName } from '../../../lib/series/series.js';
 import { CALL_RATE, DAY, ORIGIN, configWith, counts, modelOf, poisson, random, rules } from './constructed-series.js';
 
@@ -182,6 +182,24 @@ describe('Function: findGapEnd', () => {
   });
 });
 
-describe('Series: CALL_RATE', () => {
-  it('is a plain call-rate series', () => expect(CALL_RATE.insightType).toBe('ApiCallRateInsight'));
+describe('Function: detectAnomalies', () => {
+  const today = ORIGIN + WEEK;
+
+  it('reports a burst and, separately, a later silence of a regular series', () => {
+    // Prepare: a job every 5 minutes with a burst at 10:00 and nothing from 12:00.
+    const job = (minute: number) => (minute >= today + 720 ? 0 : ((minute - ORIGIN) % 5 === 0 ? 2 : 0) + (minute >= today + 600 && minute < today + 603 ? 30 : 0));
+    const { all, model } = scenario(job);
+    // Act
+    const anomalies = detectAnomalies({ counts: all, from: ORIGIN, model, rules: rules(model), spikeEnds: { from: today, to: today + 700 }, closedThrough: today + 760 });
+    // Assess
+    expect(anomalies.map((a) => [a.kind, a.start - today])).toEqual([
+      ['spike', 600],
+      ['drop', 716],
+    ]);
+  });
+
+  it('finds nothing in a series behaving as its baseline', () => {
+    const { all, model } = scenario(background(1));
+    expect(detectAnomalies({ counts: all, from: ORIGIN, model, rules: rules(model), spikeEnds: { from: today, to: today + DAY - 1 }, closedThrough: today + DAY - 1 })).toEqual([]);
+  });
 });
