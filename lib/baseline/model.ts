@@ -159,9 +159,14 @@ export class SeriesModel {
     }
     this.peaks = peaks;
     this.longestIdle = longestIdle;
+    const latest = baseline?.hours.at(-1);
+    this.lastEvent = latest === undefined ? undefined : latest[0] * 60 + 59 - latest[1].trailingIdle;
     activePeriods.sort((a, b) => a - b);
     this.period = activePeriods.length > 0 ? activePeriods[Math.floor(activePeriods.length / 2)]! : 60;
   }
+
+  /** The last minute with an event in the baseline's hours (from the last active hour's trailing idle). */
+  readonly lastEvent: Minute | undefined;
 
   /** Share of observed hours with at least one event. */
   get activeHourFraction(): number {

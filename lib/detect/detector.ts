@@ -135,9 +135,16 @@ function changePoint(counts: ArrayLike<number>, a: number, b: number, reference:
  * longer than `periodsMissed` typical periods, than twice the longest silence in the
  * baseline, and than `minGapMinutes`. Periodic jobs are far more regular than Poisson, so
  * the historical longest silence — not a Poisson tail — is the yardstick; the tail
- * probability is reported for explanation.
+ * probability is reported for explanation. `lastEventBefore` dates a silence that began
+ * before the loaded counts (the engine takes it from the rolled hours' trailing idle).
  */
-export function findGap(series: CountSeries, model: SeriesModel, rules: SeriesRules, closedThrough: Minute): Gap | undefined {
+export function findGap(
+  series: CountSeries,
+  model: SeriesModel,
+  rules: SeriesRules,
+  closedThrough: Minute,
+  lastEventBefore?: Minute,
+): Gap | undefined {
   if (rules.disabled || !rules.gaps.enabled) return undefined;
   if (model.observedHours < rules.gaps.minObservedHours) return undefined;
   if (model.activeHourFraction < rules.gaps.minActiveHourFraction) return undefined;
@@ -145,9 +152,9 @@ export function findGap(series: CountSeries, model: SeriesModel, rules: SeriesRu
   if (lastIndex < 0 || lastIndex >= series.counts.length) return undefined;
   let i = lastIndex;
   while (i >= 0 && series.counts[i] === 0) i--;
-  // Silent across the whole loaded range: its beginning is unknown, so it cannot be dated.
-  if (i < 0) return undefined;
-  const start = series.from + i + 1;
+  // Silent across the whole loaded range: dated from the last event before it, when known.
+  if (i < 0 && (lastEventBefore === undefined || lastEventBefore >= series.from)) return undefined;
+  const start = i >= 0 ? series.from + i + 1 : lastEventBefore! + 1;
   const length = closedThrough - start + 1;
   const needed = Math.max(rules.gaps.minGapMinutes, rules.gaps.periodsMissed * model.period, 2 * model.longestIdle);
   if (length < needed) return undefined;
@@ -206,6 +213,8 @@ export interface DetectInput extends CountSeries {
   spikeEnds?: { from: Minute; to: Minute };
   /** Gaps: minutes up to here are final, so a silence ending here may be judged. */
   closedThrough?: Minute;
+  /** The series' last event before `from`, for a silence longer than the counts. */
+  lastEventBefore?: Minute;
 }
 
 /**
@@ -225,7 +234,7 @@ export function detectAnomalies(input: DetectInput): Anomaly[] {
     if (spike) anomalies.push(spike);
   }
   if (input.closedThrough !== undefined) {
-    const gap = findGap(input, input.model, input.rules, input.closedThrough);
+    const gap = findGap(input, input.model, input.rules, input.closedThrough, input.lastEventBefore);
     if (gap) anomalies.push(gap);
   }
   return anomalies;

@@ -18,10 +18,8 @@ const MAX_HOURS_PER_RUN = 48;
  * and re-rolling an hour whose other contributions are gone would shrink it.
  */
 const DIRTY_HORIZON_HOURS = 48;
-/** Closed minutes always loaded for ends (beyond the quiet window) and gap starts. */
-const MIN_LOOKBACK_MINUTES = 60;
-/** A gap is found within one schedule period of reaching its length; its start must still be loaded. */
-const GAP_LOOKBACK_MARGIN_MINUTES = 30;
+/** Minutes loaded before an end's quiet window, so a burst just before it is seen. */
+const QUIET_MARGIN_MINUTES = 15;
 
 export interface EvaluateOutcome {
   accountRegions: number;
@@ -156,17 +154,12 @@ async function decideClosedMinutes(
     .baselineIds()
     .filter((id) => view.hourCount(id) >= config.gaps.minActiveHourFraction * observedHours)
     .filter((id) => view.model(id).activeHourFraction >= view.rulesOf(id).gaps.minActiveHourFraction);
-  // Load far enough back to see when each candidate gap began and each open insight's start.
-  let lookback = MIN_LOOKBACK_MINUTES + config.endQuietMinutes;
-  for (const id of candidates) {
-    const model = view.model(id);
-    const { gaps } = view.rulesOf(id);
-    const needed = Math.max(gaps.minGapMinutes, gaps.periodsMissed * model.period, 2 * model.longestIdle);
-    lookback = Math.max(lookback, Math.ceil(needed) + GAP_LOOKBACK_MARGIN_MINUTES);
-  }
+  // Only the minutes not yet rolled into the baselines are read (plus an open insight's
+  // span, to end it): where a silent series' last event was is known from its baseline.
+  const unrolledFrom = state.rolledThroughHour === undefined ? entry.firstMinute : (state.rolledThroughHour + 1) * 60;
   const from = Math.max(
-    Math.min(closed - lookback, ...open.map((insight) => insight.startMinute)),
-    closed - config.maxInsightMinutes - lookback,
+    Math.min(unrolledFrom, closed - config.endQuietMinutes - QUIET_MARGIN_MINUTES, ...open.map((insight) => insight.startMinute)),
+    closed - config.maxInsightMinutes - config.endQuietMinutes,
   );
   const window = CountWindow.of(await store.readContributions(account, region, from, closed), from, closed);
   const zeros = new Float64Array(window.length);
@@ -191,7 +184,7 @@ async function decideClosedMinutes(
 
   const gaps: Array<[string, Gap]> = [];
   for (const id of candidates) {
-    const gap = findGap(countsOf(id), view.model(id), view.rulesOf(id), closed);
+    const gap = findGap(countsOf(id), view.model(id), view.rulesOf(id), closed, view.model(id).lastEvent);
     if (gap === undefined || !mayOpen(current.get(id), gap.start)) continue;
     // A job that stops is one series falling silent while its account-region goes on.
     // When everything falls silent together, it is log delivery that stopped (a trail

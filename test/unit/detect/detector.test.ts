@@ -141,6 +141,17 @@ describe('Function: findGap', () => {
     expect(findGap({ counts: all, from: ORIGIN }, model, rules(model), today + 900)).toMatchObject({ start: today + 558 });
   });
 
+  it('dates a silence longer than the loaded counts from the baseline\'s last event', () => {
+    // Prepare: an hourly job stops; evaluate loads only the last hour of counts.
+    const hourly = (minute: number) => ((minute - ORIGIN) % 60 === 17 && minute < today + 600 ? 1 : 0);
+    const { all, model } = scenario(hourly);
+    const closed = today + 900;
+    const lastHour = { counts: all.subarray(closed - 59 - ORIGIN, closed - ORIGIN + 1), from: closed - 59 };
+    // Act / Assess: the last run was at 09:17 (minute 557), so the gap starts at 558.
+    expect(findGap(lastHour, model, rules(model), closed)).toBeUndefined();
+    expect(findGap(lastHour, model, rules(model), closed, today + 557)).toMatchObject({ kind: 'drop', start: today + 558 });
+  });
+
   it('never flags silence of activity that is not regular (business hours only)', () => {
     const office = (minute: number, rand: () => number) => {
       const ofDay = (minute - ORIGIN) % DAY;
