@@ -8,14 +8,14 @@ const MAX_ENTRIES = 2_000;
  * What a warm Lambda container may remember between invocations, to save DynamoDB
  * reads (the largest item of the bill after writes):
  * - registry entries, which never change once created;
- * - baselines, keyed by the evaluate state's version. Evaluate saves that state (bumping
- *   its version) whenever it rolls hours into baselines, and only then, so a version seen
- *   again means the baselines read with it are still the stored ones.
+ * - baselines, keyed by the evaluate state's `baselineEpoch`, which evaluate changes
+ *   whenever it changes a baseline or a rollup, so an epoch seen again means the baselines
+ *   read with it are still current.
  * Both maps drop their oldest entries beyond `MAX_ENTRIES`.
  */
 export class EngineCache {
   private readonly entries = new Map<string, AccountRegion>();
-  private readonly baselines = new Map<string, { version: number; baselines: readonly SeriesBaseline[] }>();
+  private readonly baselines = new Map<string, { epoch: number; baselines: readonly SeriesBaseline[] }>();
 
   accountRegion(account: string, region: string): AccountRegion | undefined {
     return this.entries.get(`${account}|${region}`);
@@ -25,13 +25,13 @@ export class EngineCache {
     remember(this.entries, `${entry.account}|${entry.region}`, entry);
   }
 
-  baselinesAt(account: string, region: string, stateVersion: number): readonly SeriesBaseline[] | undefined {
+  baselinesAt(account: string, region: string, epoch: number): readonly SeriesBaseline[] | undefined {
     const cached = this.baselines.get(`${account}|${region}`);
-    return cached?.version === stateVersion ? cached.baselines : undefined;
+    return cached?.epoch === epoch ? cached.baselines : undefined;
   }
 
-  rememberBaselines(account: string, region: string, stateVersion: number, baselines: readonly SeriesBaseline[]): void {
-    remember(this.baselines, `${account}|${region}`, { version: stateVersion, baselines });
+  rememberBaselines(account: string, region: string, epoch: number, baselines: readonly SeriesBaseline[]): void {
+    remember(this.baselines, `${account}|${region}`, { epoch, baselines });
   }
 }
 

@@ -1,8 +1,7 @@
 import type { DetectorConfig } from '../config/detector-config.js';
 import type { Logger } from '../log/logger.js';
 import type { Publisher } from '../publish/publisher.js';
-import type { SeriesBaseline } from '../baseline/types.js';
-import type { EvaluateState, Store } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import type { EngineCache } from './cache.js';
 
 /** What the engine runs on: the same in Lambda (DynamoDB, EventBridge + S3) and in the CLI (memory, files). */
@@ -15,15 +14,6 @@ export interface EngineDeps {
   maxDecompressedBytes: number;
   /** Reads a warm container may skip (Lambda); none for the CLI's in-memory store. */
   cache?: EngineCache;
-}
-
-/** Baselines of an account-region as of `state`, from the cache when it is current. */
-export async function baselinesOf(deps: EngineDeps, state: EvaluateState): Promise<readonly SeriesBaseline[]> {
-  const cached = deps.cache?.baselinesAt(state.account, state.region, state.version);
-  if (cached !== undefined) return cached;
-  const baselines = await deps.store.readBaselines(state.account, state.region);
-  deps.cache?.rememberBaselines(state.account, state.region, state.version, baselines);
-  return baselines;
 }
 
 /** 1 GiB: CloudTrail files are at most 50 MB compressed and JSON compresses ~10-20×. */

@@ -6,11 +6,18 @@ import type { InsightRecord } from '../insights/record.js';
 import type { AccountRegion, DirtyHour, EvaluateState, InsightState } from '../store/store.js';
 import { hourOf, type Hour, type Minute } from '../time/minute.js';
 import { AccountRegionView } from './account-region-view.js';
-import { baselinesOf, type EngineDeps } from './deps.js';
+import { baselinesOf, recentRollups, withRecentHours } from './baselines.js';
+import type { EngineDeps } from './deps.js';
 import { endInsight, mayOpen, startInsight } from './insight-lifecycle.js';
 import { publishPending } from './publish-pending.js';
 import { readBaselineRollups } from './spike-check.js';
 
+/**
+ * Baseline items are rewritten once this many hours have rolled since the last checkpoint:
+ * a write per active series per day instead of per hour (the hours in between are read
+ * from their hourly rollups, so detection sees the same data).
+ */
+const CHECKPOINT_HOURS = 24;
 /** Hours rolled per account-region per run, so a long-idle evaluator catches up in bounded steps. */
 const MAX_HOURS_PER_RUN = 48;
 /**
@@ -114,22 +121,45 @@ async function rollClosedHours(
     const window = CountWindow.of(await store.readContributions(account, region, from, to), from, to);
     for (let hour = fromHour; hour <= toHour; hour++) rollups.push(rollupHour(window, hour, config.attributionLimit));
   }
-  const baselines = new Map((await baselinesOf(deps, state)).map((baseline) => [baseline.id, baseline]));
-  const keepFrom = lastClosedHour - (config.baselineDays + 1) * 24 + 1;
-  const changed = applyRollups(baselines, rollups, keepFrom);
   for (const rollup of rollups) {
     if (rollup.series.length > 0) await store.writeRollup(account, region, rollup);
   }
-  await store.writeBaselines(account, region, changed);
-  const current = [...baselines.values()].filter((baseline) => baseline.hours.length > 0);
+
+  // Baseline items are written at a daily checkpoint (all hours since the last one), or
+  // at once for late hours at or before it; hours after it are read from their rollups.
+  const rolledThroughHour = Math.max(state.rolledThroughHour ?? rollTo, rollTo);
+  const stored = new Map((await store.readBaselines(account, region)).map((baseline) => [baseline.id, baseline]));
+  const checkpoint = state.checkpointHour;
+  const late = checkpoint === undefined ? [] : rollups.filter((rollup) => rollup.hour <= checkpoint);
+  const due = checkpoint === undefined || rolledThroughHour - checkpoint >= CHECKPOINT_HOURS;
+  const changed = new Map(applyRollups(stored, late, Number.NEGATIVE_INFINITY).map((baseline) => [baseline.id, baseline]));
+  let checkpointHour = checkpoint;
+  if (due) {
+    const since = await store.readRollups(account, region, (checkpoint ?? Number.NEGATIVE_INFINITY) + 1, rolledThroughHour);
+    const keepFrom = lastClosedHour - (config.baselineDays + 1) * 24 + 1;
+    for (const baseline of applyRollups(stored, since, keepFrom)) changed.set(baseline.id, baseline);
+    checkpointHour = rolledThroughHour;
+  }
+  await store.writeBaselines(account, region, [...changed.values()]);
   const handled: DirtyHour[] = dirty.filter((mark) => mark.hour <= rollTo);
   if (handled.length > 0) await store.clearDirty(account, region, handled);
-  // Phase two, also after a re-roll of late hours only: the new version marks new baselines.
-  const rolledThroughHour = Math.max(state.rolledThroughHour ?? rollTo, rollTo);
-  const version = await store.saveState({ ...state, rolledThroughHour, closedThrough: closed });
+
+  // Phase two: the hours are rolled, and a new epoch tells caches the baselines changed.
+  const next: EvaluateState = {
+    ...state,
+    rolledThroughHour,
+    closedThrough: closed,
+    baselineEpoch: (state.baselineEpoch ?? 0) + 1,
+    ...(checkpointHour !== undefined && { checkpointHour }),
+  };
+  const version = await store.saveState(next);
   if (version === undefined) return undefined;
-  state = { ...state, rolledThroughHour, closedThrough: closed, version };
-  deps.cache?.rememberBaselines(account, region, version, current);
+  state = { ...next, version };
+  const current = withRecentHours(
+    [...stored.values()].filter((baseline) => baseline.hours.length > 0),
+    await recentRollups(deps, state),
+  );
+  deps.cache?.rememberBaselines(account, region, state.baselineEpoch!, current);
   return { state, hours: rollups.length, baselines: current };
 }
 

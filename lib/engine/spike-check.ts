@@ -5,7 +5,8 @@ import { findSpike, type Spike } from '../detect/detector.js';
 import type { AccountRegion, EvaluateState, InsightState } from '../store/store.js';
 import { hourOf, type Minute } from '../time/minute.js';
 import { AccountRegionView } from './account-region-view.js';
-import { baselinesOf, type EngineDeps } from './deps.js';
+import { baselinesOf } from './baselines.js';
+import type { EngineDeps } from './deps.js';
 import { rolledPart } from './insight-facts.js';
 import { mayOpen, startInsight } from './insight-lifecycle.js';
 

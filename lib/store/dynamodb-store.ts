@@ -277,9 +277,13 @@ export class DynamoDbStore implements Store {
     const closedThrough = optionalN(item, 'closedThrough');
     const rollingThroughHour = optionalN(item, 'rollingThroughHour');
     const rolledThroughHour = optionalN(item, 'rolledThroughHour');
+    const checkpointHour = optionalN(item, 'checkpointHour');
+    const baselineEpoch = optionalN(item, 'baselineEpoch');
     if (closedThrough !== undefined) state.closedThrough = closedThrough;
     if (rollingThroughHour !== undefined) state.rollingThroughHour = rollingThroughHour;
     if (rolledThroughHour !== undefined) state.rolledThroughHour = rolledThroughHour;
+    if (checkpointHour !== undefined) state.checkpointHour = checkpointHour;
+    if (baselineEpoch !== undefined) state.baselineEpoch = baselineEpoch;
     return state;
   }
 
@@ -289,6 +293,8 @@ export class DynamoDbStore implements Store {
     if (state.closedThrough !== undefined) item.closedThrough = N(state.closedThrough);
     if (state.rollingThroughHour !== undefined) item.rollingThroughHour = N(state.rollingThroughHour);
     if (state.rolledThroughHour !== undefined) item.rolledThroughHour = N(state.rolledThroughHour);
+    if (state.checkpointHour !== undefined) item.checkpointHour = N(state.checkpointHour);
+    if (state.baselineEpoch !== undefined) item.baselineEpoch = N(state.baselineEpoch);
     return this.putVersioned(item, state.version);
   }
 

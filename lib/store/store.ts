@@ -84,6 +84,14 @@ export interface EvaluateState {
   closedThrough?: Minute;
   rollingThroughHour?: Hour;
   rolledThroughHour?: Hour;
+  /**
+   * Baseline items hold every rolled hour through this one; the hours after it, up to
+   * `rolledThroughHour`, are read from their rollups. Baselines are written once a day
+   * (a checkpoint) rather than every hour: the same hours either way, a fraction of the writes.
+   */
+  checkpointHour?: Hour;
+  /** Changes whenever baselines or rollups change, so caches of them know to reload. */
+  baselineEpoch?: number;
   /** Optimistic-concurrency version; 0 when never saved. */
   version: number;
 }

@@ -350,6 +350,9 @@ export function storeContract(name: string, factory: StoreFactory, options: Stor
       // A field left out is gone: the state is replaced, not merged.
       expect(await store.saveState({ account, region: 'us-east-1', version: 1, rolledThroughHour: DAY0 / 60 })).toBe(2);
       expect(await store.readState(account, 'us-east-1')).toEqual({ account, region: 'us-east-1', version: 2, rolledThroughHour: DAY0 / 60 });
+      const full = { account, region: 'us-east-1', version: 2, closedThrough: DAY0 + 119, rollingThroughHour: DAY0 / 60 + 1, rolledThroughHour: DAY0 / 60 + 1, checkpointHour: DAY0 / 60, baselineEpoch: 7 };
+      expect(await store.saveState(full)).toBe(3);
+      expect(await store.readState(account, 'us-east-1')).toEqual({ ...full, version: 3 });
       expect(await store.readState(account, 'eu-west-1')).toEqual({ account, region: 'eu-west-1', version: 0 });
     });
 

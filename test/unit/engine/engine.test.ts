@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CountWindow } from '../../../lib/aggregate/count-window.js';
 import { DEFAULT_DETECTOR_CONFIG, parseDetectorConfig, type DetectorConfig } from '../../../lib/config/detector-config.js';
+import type { SeriesBaseline } from '../../../lib/baseline/types.js';
+import { baselinesOf, withRecentHours } from '../../../lib/engine/baselines.js';
 import { EngineCache } from '../../../lib/engine/cache.js';
 import type { EngineDeps } from '../../../lib/engine/deps.js';
 import { evaluateAll } from '../../../lib/engine/evaluate.js';
@@ -226,6 +228,35 @@ describe('Engine: ingest and evaluate', { timeout: 60_000 }, () => {
     expect(cached.records.length).toBeGreaterThan(0);
     expect(JSON.stringify(cached.records)).toBe(JSON.stringify(plain.records));
     expect(cached.reads).toBeLessThan(plain.reads / 10);
+  });
+
+  it('writes baselines once a day, while detection sees every rolled hour (late ones included)', async () => {
+    // Prepare: count baseline items written; a late file lands in an hour before the checkpoint.
+    const { deps, store } = engine();
+    let written = 0;
+    const counting = new Proxy(store, {
+      get: (target, property, receiver) => {
+        const value = Reflect.get(target, property, receiver) as unknown;
+        if (property !== 'writeBaselines') return value;
+        return (account: string, region: string, baselines: readonly SeriesBaseline[]) => {
+          written += baselines.length;
+          return store.writeBaselines(account, region, baselines);
+        };
+      },
+    });
+    const late = logFile([cloudTrailRecord(T0 + 90, { eventName: 'TerminateInstances' })], T0 + 2 * DAY + 30);
+    // Act
+    await run({ ...deps, store: counting }, [...background(2), late], T0 + 2 * DAY + 120);
+    // Assess: every rolled hour of every series, as if written hourly …
+    const state = await store.readState('111111111111', 'us-east-1');
+    const seen = await baselinesOf(deps, state);
+    const everyHour = withRecentHours([], await store.readRollups('111111111111', 'us-east-1', 0, state.rolledThroughHour!));
+    expect(seen).toEqual(everyHour);
+    expect(seen.find((b) => b.id === 'c|ec2.amazonaws.com|TerminateInstances')?.hours.map(([hour]) => hour)).toEqual([T0 / 60 + 1]);
+    // … for about one write per active series per day (hourly would be one per series per active hour).
+    const activeSeriesHours = everyHour.reduce((n, b) => n + b.hours.length, 0);
+    expect(state.checkpointHour).toBeGreaterThanOrEqual(T0 / 60 + 24);
+    expect(written).toBeLessThan(activeSeriesHours / 6);
   });
 
   it('quarantines a file it cannot read, with the reason, and counts nothing from it', async () => {
