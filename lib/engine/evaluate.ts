@@ -135,7 +135,7 @@ async function rollClosedHours(
   const changed = new Map(applyRollups(stored, late, Number.NEGATIVE_INFINITY).map((baseline) => [baseline.id, baseline]));
   let checkpointHour = checkpoint;
   if (due) {
-    const since = await store.readRollups(account, region, (checkpoint ?? Number.NEGATIVE_INFINITY) + 1, rolledThroughHour);
+    const since = await store.readRollups(account, region, checkpoint === undefined ? hourOf(entry.firstMinute) : checkpoint + 1, rolledThroughHour);
     const keepFrom = lastClosedHour - (config.baselineDays + 1) * 24 + 1;
     for (const baseline of applyRollups(stored, since, keepFrom)) changed.set(baseline.id, baseline);
     checkpointHour = rolledThroughHour;
