@@ -95,24 +95,21 @@ async function rollClosedHours(
   const lastClosedHour = Math.floor((closed + 1) / 60) - 1;
   const firstNew = state.rolledThroughHour !== undefined ? state.rolledThroughHour + 1 : hourOf(entry.firstMinute);
   const rollTo = Math.min(lastClosedHour, firstNew + MAX_HOURS_PER_RUN - 1);
+  // Late data is rolled again with the next hour (dirty marks are listed when hours roll,
+  // not on every 5-minute run).
+  if (rollTo < firstNew) return { state, hours: 0 };
   const dirty = await store.listDirty(account, region);
   const horizon = lastClosedHour - DIRTY_HORIZON_HOURS;
   const stale = dirty.filter((mark) => mark.hour < horizon);
   if (stale.length > 0) log.warn('late data beyond the re-roll horizon is left out of baselines', { account, region, hours: stale.map((m) => m.hour) });
   const reroll = [...new Set(dirty.filter((mark) => mark.hour >= horizon && mark.hour < firstNew).map((mark) => mark.hour))];
-  if (rollTo < firstNew && reroll.length === 0) {
-    if (dirty.length > 0) await store.clearDirty(account, region, dirty.filter((mark) => mark.hour < firstNew));
-    return { state, hours: 0 };
-  }
-
-  if (rollTo >= firstNew) {
-    // Phase one of the two-phase roll: announce the hours before reading them.
-    const version = await store.saveState({ ...state, rollingThroughHour: Math.max(state.rollingThroughHour ?? rollTo, rollTo) });
-    if (version === undefined) return undefined;
-    state = { ...state, rollingThroughHour: Math.max(state.rollingThroughHour ?? rollTo, rollTo), version };
-  }
+  // Phase one of the two-phase roll: announce the hours before reading them.
+  const rolling = Math.max(state.rollingThroughHour ?? rollTo, rollTo);
+  const announced = await store.saveState({ ...state, rollingThroughHour: rolling });
+  if (announced === undefined) return undefined;
+  state = { ...state, rollingThroughHour: rolling, version: announced };
   const ranges: Array<[Hour, Hour]> = reroll.sort((a, b) => a - b).map((hour) => [hour, hour]);
-  if (rollTo >= firstNew) ranges.push([firstNew, rollTo]);
+  ranges.push([firstNew, rollTo]);
 
   const rollups: HourRollup[] = [];
   for (const [fromHour, toHour] of ranges) {

@@ -38,33 +38,29 @@ export async function checkSpikes(
   const from = Math.max(minTouched - longest + 1, minTouched - MAX_LOOKBACK_MINUTES);
   const to = maxTouched + longest - 1;
 
-  const [contributions, baselines, insights] = await Promise.all([
-    store.readContributions(account, region, from, to),
-    baselinesOf(deps, state),
-    store.readInsights(account, region),
-  ]);
+  const [contributions, baselines] = await Promise.all([store.readContributions(account, region, from, to), baselinesOf(deps, state)]);
   let window = CountWindow.of(contributions, from, to);
   const view = new AccountRegionView(config, entry, state, baselines);
-  const existing = new Map(insights.map((insight) => [insight.seriesId, insight]));
   const lastData = lastMinuteWithData(window);
 
-  const spikes: Array<[string, Spike]> = [];
+  const found: Array<[string, Spike]> = [];
   for (const series of touched) {
     const counts = window.counts(series.id);
     if (counts === undefined) continue;
     const first = series.minutes[0]!.minute;
     const last = series.minutes.at(-1)!.minute;
     const spike = findSpike({ counts, from }, view.model(series.id), view.rulesOf(series.id), first, Math.min(lastData, last + longest - 1));
-    if (spike !== undefined && mayOpen(existing.get(series.id), spike.start)) spikes.push([series.id, spike]);
+    if (spike !== undefined) found.push([series.id, spike]);
   }
-
-  const toPublish: InsightState[] = [];
-  // An insight opened by an earlier attempt that crashed before publishing is owed too.
-  for (const insight of insights) {
-    if (touched.some((series) => series.id === insight.seriesId) && (!insight.startPublished || (insight.end && !insight.endPublished))) {
-      toPublish.push(insight);
-    }
-  }
+  // Insight states are read only when there is something to open (rare): anything an
+  // earlier, crashed attempt left unpublished is swept up by evaluate within 5 minutes.
+  if (found.length === 0) return [];
+  const insights = await store.readInsights(account, region);
+  const existing = new Map(insights.map((insight) => [insight.seriesId, insight]));
+  const spikes = found.filter(([id, spike]) => mayOpen(existing.get(id), spike.start));
+  const toPublish = insights.filter(
+    (insight) => found.some(([id]) => id === insight.seriesId) && (!insight.startPublished || (insight.end !== undefined && !insight.endPublished)),
+  );
   if (spikes.length === 0) return toPublish;
 
   const rollups = await readBaselineRollups(deps, account, region, state, view, spikes.map(([, spike]) => spike.start));

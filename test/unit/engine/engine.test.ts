@@ -193,7 +193,10 @@ describe('Engine: ingest and evaluate', { timeout: 60_000 }, () => {
     const late = logFile([cloudTrailRecord(T0 + 3 * 60 + 5, { eventName: 'RunInstances' })], T0 + DAY + 125);
     await ingest(deps, late);
     expect(await store.listDirty('111111111111', 'us-east-1')).toHaveLength(1);
+    // Re-rolled with the next hour that closes (dirty marks are read when hours roll).
     await evaluateAll(deps, T0 + DAY + 130);
+    expect(await store.listDirty('111111111111', 'us-east-1')).toHaveLength(1);
+    await evaluateAll(deps, T0 + DAY + 180);
     const after = (await store.readRollups('111111111111', 'us-east-1', lateHour, lateHour))[0]!;
     const count = (r: typeof before, id: string) => r.series.find((s) => s.id === id)?.stats.count ?? 0;
     expect(count(after, 'c|ec2.amazonaws.com|RunInstances')).toBe(count(before, 'c|ec2.amazonaws.com|RunInstances') + 1);
