@@ -45,6 +45,16 @@ export const PRICES = {
   awsInsightsPerEvent: 0.35 / 100_000,
 };
 
+/**
+ * Lambda bills wall time, and in a region that is not what a laptop measures against
+ * DynamoDB Local on loopback. Billed duration is modelled from what was measured: CPU
+ * time stretched by the vCPU share of the memory size (1,769 MB = 1 vCPU), plus each
+ * call's typical in-region latency (single-digit ms for DynamoDB, tens for an S3 GET's
+ * first byte).
+ */
+export const LATENCY_MS = { dynamodbCall: 5, s3Get: 20 };
+const FULL_VCPU_MB = 1769;
+
 const { values } = parseArgs({
   options: {
     trail: { type: 'string', default: datasetPath('invictus-stratus-run') },
@@ -81,6 +91,9 @@ try {
     ingest: { invocations: 0, wallMs: 0, cpuMs: 0, units: { writeRequests: 0, writeUnits: 0, readRequests: 0, readUnits: 0 } },
     evaluate: { invocations: 0, wallMs: 0, cpuMs: 0, units: { writeRequests: 0, writeUnits: 0, readRequests: 0, readUnits: 0 } },
   };
+  const cpuStretch = Math.max(1, FULL_VCPU_MB / Number(values['memory-mb']));
+  const billedMs = (phase: (typeof phases)['ingest'], s3Gets: number) =>
+    phase.cpuMs * cpuStretch + (phase.units.writeRequests + phase.units.readRequests) * LATENCY_MS.dynamodbCall + s3Gets * LATENCY_MS.s3Get;
   const events = { records: 0, management: 0, writes: 0, errors: 0 };
   const NOT_MANAGEMENT = new Set(['data-event', 'network-activity', 'insight', 'other-category']);
   for (const step of replayPlan(files)) {
@@ -114,7 +127,7 @@ try {
 
   const dollars = (phase: (typeof phases)['ingest'], s3Gets: number, sqs: number) => ({
     dynamo: phase.units.writeUnits * PRICES.dynamoWriteUnit + phase.units.readUnits * PRICES.dynamoReadUnit,
-    lambda: (phase.wallMs / 1000) * memoryGb * PRICES.lambdaGbSecond + phase.invocations * PRICES.lambdaRequest,
+    lambda: (billedMs(phase, s3Gets) / 1000) * memoryGb * PRICES.lambdaGbSecond + phase.invocations * PRICES.lambdaRequest,
     s3: s3Gets * PRICES.s3Get,
     sqs: sqs * PRICES.sqsRequest,
   });
@@ -125,6 +138,9 @@ try {
   // AWS analyses write management events for call rate and all management events for error rate.
   const awsPrice = (events.writes + events.management) * PRICES.awsInsightsPerEvent;
   const per100k = (value: number) => (value / events.management) * 100_000;
+  const accountRegionDays = new Set(files.map((f) => `${f.file.account}|${f.file.region}`)).size * Math.max(1, phases.evaluate.invocations / 288);
+  const perFileDollars = Object.values(ingestCost).reduce((a, b) => a + b, 0) / phases.ingest.invocations;
+  const perAccountRegionDayDollars = Object.values(evaluateCost).reduce((a, b) => a + b, 0) / accountRegionDays;
 
   const report = {
     trail: values.trail,
@@ -133,6 +149,8 @@ try {
     insightsPublished: publisher.records.length,
     memoryMb: Number(values['memory-mb']),
     phases,
+    modelledBilledMs: { ingestPerFile: billedMs(phases.ingest, phases.ingest.invocations) / phases.ingest.invocations, evaluatePerRun: billedMs(phases.evaluate, 0) / phases.evaluate.invocations },
+    fixed: { perFileDollars, perAccountRegionDayDollars, accountRegionDays },
     perFile: {
       writeRequests: phases.ingest.units.writeRequests / phases.ingest.invocations,
       writeUnits: phases.ingest.units.writeUnits / phases.ingest.invocations,
@@ -156,6 +174,10 @@ try {
   console.log(`ingest   : ${phases.ingest.invocations} files; per file ${f(report.perFile.writeRequests)} write requests, ${f(report.perFile.writeUnits)} WCU, ${f(report.perFile.readUnits)} RCU, ${f(report.perFile.wallMs, 1)} ms wall, ${f(report.perFile.cpuMs, 1)} ms CPU`);
   console.log(`evaluate : ${phases.evaluate.invocations} runs; ${phases.evaluate.units.writeUnits} WCU, ${phases.evaluate.units.readUnits} RCU, ${f(phases.evaluate.wallMs / Math.max(1, phases.evaluate.invocations), 1)} ms wall per run`);
   console.log(`per 100,000 management events: ${f(report.per100kManagementEvents.writeUnits, 0)} WCU, ${f(report.per100kManagementEvents.readUnits, 0)} RCU`);
+  console.log(`modelled billed Lambda time: ${f(report.modelledBilledMs.ingestPerFile, 1)} ms per file, ${f(report.modelledBilledMs.evaluatePerRun, 1)} ms per evaluate run`);
+  console.log(`fixed costs: $${perFileDollars.toExponential(2)} per log file, $${perAccountRegionDayDollars.toFixed(5)} per account-region-day of evaluation`);
+  const parts = { ...Object.fromEntries(Object.entries(ingestCost).map(([k, v]) => [`ingest.${k}`, per100k(v)])), ...Object.fromEntries(Object.entries(evaluateCost).map(([k, v]) => [`evaluate.${k}`, per100k(v)])), publish: per100k(publishCost) };
+  console.log(`per 100,000 management events by item: ${Object.entries(parts).filter(([, v]) => v > 0).map(([k, v]) => `${k} $${v.toFixed(5)}`).join(', ')}`);
   console.log(`cost per 100,000 management events: $${report.per100kManagementEvents.dollars.toFixed(5)} (Lambda at ${values['memory-mb']} MB) vs AWS Insights $${report.per100kManagementEvents.awsInsightsDollars.toFixed(4)} → ${(100 * report.costs.ratio).toFixed(2)} %`);
 } finally {
   await aws.stop();
