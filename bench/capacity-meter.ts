@@ -1,4 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { AsyncLocalStorage } from 'node:async_hooks';
 
 interface Consumed {
   CapacityUnits?: number;
@@ -21,6 +22,24 @@ const WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemComman
  */
 export class CapacityMeter {
   readonly byCommand = new Map<string, CommandTally>();
+  /** Read and write units per store operation (see `label`), over the meter's whole life. */
+  readonly byOperation = new Map<string, { calls: number; readUnits: number; writeUnits: number }>();
+  private readonly operation = new AsyncLocalStorage<string>();
+
+  /**
+   * The object with every method call run under `prefix.method`, so the capacity its
+   * requests consume is attributed to that operation (concurrent calls included).
+   */
+  label<T extends object>(target: T, prefix: string): T {
+    const operation = this.operation;
+    return new Proxy(target, {
+      get(object, property, receiver) {
+        const value = Reflect.get(object, property, receiver);
+        if (typeof value !== 'function' || typeof property !== 'string') return value;
+        return (...args: unknown[]) => operation.run(`${prefix}.${property}`, () => value.apply(object, args));
+      },
+    });
+  }
 
   attach(client: DynamoDBClient): DynamoDBClient {
     client.middlewareStack.add(
@@ -34,6 +53,12 @@ export class CapacityMeter {
         tally.calls += 1;
         tally.capacityUnits += units;
         this.byCommand.set(context.commandName ?? '?', tally);
+        const name = this.operation.getStore() ?? '(unlabelled)';
+        const op = this.byOperation.get(name) ?? { calls: 0, readUnits: 0, writeUnits: 0 };
+        op.calls += 1;
+        if (WRITES.has(context.commandName ?? '')) op.writeUnits += units;
+        else op.readUnits += units;
+        this.byOperation.set(name, op);
         return result;
       },
       { step: 'initialize', name: 'capacityMeter' },

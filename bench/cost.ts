@@ -30,7 +30,7 @@ import { CapacityMeter } from './capacity-meter.js';
  * us-east-1 list prices (USD), November 2026: DynamoDB on-demand $0.625 per million write
  * request units and $0.125 per million read request units (aws.amazon.com/dynamodb/pricing,
  * after the November 2024 reduction); Lambda arm64 $0.0000133334 per GB-second and $0.20
- * per million requests; SQS standard $0.40 per million requests (a message costs a
+ * per million requests; SQS standard $0.40 per million requests (a message costs a send, a
  * receive and a delete); S3 GET $0.0004 per 1,000; EventBridge custom events $1.00 per
  * million; CloudTrail Insights $0.35 per 100,000 events analysed per insight type.
  */
@@ -54,6 +54,7 @@ export const PRICES = {
  */
 export const LATENCY_MS = { dynamodbCall: 5, s3Get: 20 };
 const FULL_VCPU_MB = 1769;
+const SQS_REQUESTS_PER_FILE = 3;
 
 const { values } = parseArgs({
   options: {
@@ -73,6 +74,7 @@ try {
   await client.send(new CreateTableCommand(tableDefinition(tableName)));
   await client.send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: TABLE_KEYS.ttlAttribute, Enabled: true } }));
   meter.reset();
+  meter.byOperation.clear();
   const publisher = new CollectingPublisher();
   const deps: EngineDeps = {
     store: new DynamoDbStore({ client, tableName }),
@@ -83,8 +85,8 @@ try {
   };
   // As deployed: the ingest and evaluate functions run in separate containers, each with
   // its own module-scope cache (one warm container each, a steady trickle of files).
-  const ingestDeps: EngineDeps = { ...deps, cache: new EngineCache() };
-  const evaluateDeps: EngineDeps = { ...deps, cache: new EngineCache() };
+  const ingestDeps: EngineDeps = { ...deps, store: meter.label(deps.store, 'ingest'), cache: new EngineCache() };
+  const evaluateDeps: EngineDeps = { ...deps, store: meter.label(deps.store, 'evaluate'), cache: new EngineCache() };
   const { dated: files } = await dateUnnamedFiles((await findLocalFiles([values.trail])).files, deps.maxDecompressedBytes);
 
   const phases = {
@@ -131,7 +133,10 @@ try {
     s3: s3Gets * PRICES.s3Get,
     sqs: sqs * PRICES.sqsRequest,
   });
-  const ingestCost = dollars(phases.ingest, phases.ingest.invocations, 2 * phases.ingest.invocations);
+  // Each log file is one message: the notification's SendMessage (S3 or EventBridge sends it
+  // on our bill), the pollers' ReceiveMessage and Lambda's DeleteMessage. Batches share the
+  // last two when files arrive together; counted here as if they never did.
+  const ingestCost = dollars(phases.ingest, phases.ingest.invocations, SQS_REQUESTS_PER_FILE * phases.ingest.invocations);
   const evaluateCost = dollars(phases.evaluate, 0, 0);
   const publishCost = publisher.records.length * PRICES.eventBridgeEvent;
   const total = [...Object.values(ingestCost), ...Object.values(evaluateCost), publishCost].reduce((a, b) => a + b, 0);
@@ -142,6 +147,7 @@ try {
   const perFileDollars = Object.values(ingestCost).reduce((a, b) => a + b, 0) / phases.ingest.invocations;
   const perAccountRegionDayDollars = Object.values(evaluateCost).reduce((a, b) => a + b, 0) / accountRegionDays;
 
+  const opDollars = (op: { readUnits: number; writeUnits: number }) => op.readUnits * PRICES.dynamoReadUnit + op.writeUnits * PRICES.dynamoWriteUnit;
   const report = {
     trail: values.trail,
     files: files.length,
@@ -164,6 +170,8 @@ try {
       dollars: per100k(total),
       awsInsightsDollars: per100k(awsPrice),
     },
+    // Where the capacity goes, per store operation (e.g. `evaluate.readContributions`).
+    byOperation: Object.fromEntries([...meter.byOperation].sort(([, a], [, b]) => opDollars(b) - opDollars(a))),
     costs: { ingest: ingestCost, evaluate: evaluateCost, publish: publishCost, total, awsInsights: awsPrice, ratio: total / awsPrice },
   };
   mkdirSync(new URL('./out/', import.meta.url), { recursive: true });
@@ -178,6 +186,8 @@ try {
   console.log(`fixed costs: $${perFileDollars.toExponential(2)} per log file, $${perAccountRegionDayDollars.toFixed(5)} per account-region-day of evaluation`);
   const parts = { ...Object.fromEntries(Object.entries(ingestCost).map(([k, v]) => [`ingest.${k}`, per100k(v)])), ...Object.fromEntries(Object.entries(evaluateCost).map(([k, v]) => [`evaluate.${k}`, per100k(v)])), publish: per100k(publishCost) };
   console.log(`per 100,000 management events by item: ${Object.entries(parts).filter(([, v]) => v > 0).map(([k, v]) => `${k} $${v.toFixed(5)}`).join(', ')}`);
+  const top = Object.entries(report.byOperation).slice(0, 6);
+  console.log(`DynamoDB by operation (top 6): ${top.map(([name, op]) => `${name} ${op.readUnits} RCU + ${op.writeUnits} WCU in ${op.calls} requests`).join('; ')}`);
   console.log(`cost per 100,000 management events: $${report.per100kManagementEvents.dollars.toFixed(5)} (Lambda at ${values['memory-mb']} MB) vs AWS Insights $${report.per100kManagementEvents.awsInsightsDollars.toFixed(4)} → ${(100 * report.costs.ratio).toFixed(2)} %`);
 } finally {
   await aws.stop();

@@ -188,7 +188,9 @@ async function decideClosedMinutes(
     Math.min(unrolledFrom, closed - config.endQuietMinutes - QUIET_MARGIN_MINUTES, ...open.map((insight) => insight.startMinute)),
     closed - config.maxInsightMinutes - config.endQuietMinutes,
   );
-  const window = CountWindow.of(await store.readContributions(account, region, from, closed), from, closed);
+  // Nothing to end and no regular series to watch (a quiet region): the minutes need not be read.
+  const needed = open.length > 0 || candidates.length > 0;
+  const window = CountWindow.of(needed ? await store.readContributions(account, region, from, closed) : [], from, closed);
   const zeros = new Float64Array(window.length);
   const countsOf = (id: string) => ({ counts: window.counts(id) ?? zeros, from });
 
