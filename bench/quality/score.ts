@@ -38,7 +38,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import type { ExpectedSeries, LabelledIncident, LabelledNormal, Labels } from '../synth/labels.js';
+import type { ExpectedSeries, LabelledSpan, Labels } from '../synth/labels.js';
 import type { InsightRecord } from '../../lib/insights/record.js';
 
 export interface Emission {
@@ -133,7 +133,7 @@ function seriesMatches(ref: InsightRef, e: ExpectedSeries, defaultRegion: string
   );
 }
 
-function matches(ref: InsightRef, label: LabelledIncident | LabelledNormal, o: Required<ScoreOptions>): boolean {
+function matches(ref: InsightRef, label: LabelledSpan, o: Required<ScoreOptions>): boolean {
   if (ref.account !== label.account) return false;
   const t = minuteMs(ref.eventTime);
   if (t < minuteMs(label.start) - o.beforeMinutes * MINUTE || t > minuteMs(label.end) + o.afterMinutes * MINUTE) return false;

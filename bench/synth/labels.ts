@@ -45,10 +45,9 @@ export interface InjectedSummary {
   missingRecords?: number;
 }
 
-export interface LabelledIncident {
+/** What every label says: where and when, and the series it should (or may) show in. */
+export interface LabelledSpan {
   id: string;
-  kind: IncidentKind;
-  size: IncidentSize;
   account: string;
   region: string;
   /** ISO, minute-aligned: first injected record's minute (first missing minute for a stop). */
@@ -57,6 +56,11 @@ export interface LabelledIncident {
   end: string;
   description: string;
   expect: ExpectedSeries[];
+}
+
+export interface LabelledIncident extends LabelledSpan {
+  kind: IncidentKind;
+  size: IncidentSize;
   injected: InjectedSummary;
 }
 
@@ -68,16 +72,9 @@ export interface LabelledIncident {
  *   admin task); flagging it is defensible and so is silence: matching Starts are left
  *   out of precision and of the false-insight count, and reported apart.
  */
-export interface LabelledNormal {
-  id: string;
+export interface LabelledNormal extends LabelledSpan {
   kind: string;
   policy: 'quiet' | 'either';
-  account: string;
-  region: string;
-  start: string;
-  end: string;
-  description: string;
-  expect: ExpectedSeries[];
   injected?: InjectedSummary;
 }
 
