@@ -28,6 +28,7 @@ import { PublisherConfigError, PutEventsDeliveryError, PutEventsEntryTooLargeErr
 import type { PutEventsFailure } from './errors.js';
 import type { PublishedInsight, Publisher } from './publisher.js';
 import { PUT_EVENTS_LIMITS, batchBySize, putEventsEntrySize } from './put-events-batch.js';
+import { asShape, errorName } from './call-error.js';
 
 /** AWS's own detail-type for Insights events. */
 export const INSIGHT_DETAIL_TYPE = 'AWS Insight via CloudTrail';
@@ -77,21 +78,6 @@ const TRANSIENT_ERROR_NAMES = new Set([
   'RequestTimeout',
 ]);
 const TRANSIENT_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN']);
-
-interface CallErrorShape {
-  name?: unknown;
-  code?: unknown;
-  message?: unknown;
-  $metadata?: { httpStatusCode?: unknown };
-}
-
-const asShape = (error: unknown): CallErrorShape => (typeof error === 'object' && error !== null ? (error as CallErrorShape) : {});
-
-function errorName(error: unknown): string {
-  const { name, code } = asShape(error);
-  if (typeof name === 'string' && name !== 'Error') return name;
-  return typeof code === 'string' ? code : 'UnknownError';
-}
 
 /** Throttling, 5xx and network faults are transient; anything else would fail again. */
 export function isTransientCallError(error: unknown): boolean {
