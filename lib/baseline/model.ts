@@ -1,5 +1,5 @@
 import { POISSON_SIZE } from '../detect/tails.js';
-import { HOURS_PER_DAY, hourOf, type Hour, type Minute } from '../time/minute.js';
+import { HOURS_PER_DAY, MINUTES_PER_HOUR, hourOf, weekdayOf, type Hour, type Minute } from '../time/minute.js';
 import type { HourStats, SeriesBaseline } from './types.js';
 
 export interface ModelContext {
@@ -33,7 +33,7 @@ const EMPTY: HourStats = {
 };
 
 const isWeekend = (hour: Hour): boolean => {
-  const weekday = (Math.floor(hour / HOURS_PER_DAY) + 4) % 7;
+  const weekday = weekdayOf(hour * MINUTES_PER_HOUR);
   return weekday === 0 || weekday === 6;
 };
 

@@ -1,7 +1,10 @@
 import { applyRollups } from '../baseline/rollup.js';
 import type { HourRollup, SeriesBaseline } from '../baseline/types.js';
 import type { EvaluateState } from '../store/store.js';
+import { hourOf, type Minute } from '../time/minute.js';
+import type { AccountRegionView } from './account-region-view.js';
 import type { EngineDeps } from './deps.js';
+import { rolledPart } from './insight-facts.js';
 
 /**
  * Baselines as detection sees them: the stored items (complete through the state's
@@ -31,4 +34,21 @@ export async function baselinesOf(deps: EngineDeps, state: EvaluateState): Promi
   const baselines = withRecentHours(stored, recent);
   deps.cache?.rememberBaselines(state.account, state.region, epoch, baselines);
   return baselines;
+}
+
+/** The rollups that Start records' baseline sides need (read only when an insight opens: rare). */
+export async function readBaselineRollups(
+  deps: EngineDeps,
+  account: string,
+  region: string,
+  state: EvaluateState,
+  view: AccountRegionView,
+  starts: readonly Minute[],
+): Promise<HourRollup[]> {
+  if (state.rolledThroughHour === undefined || starts.length === 0) return [];
+  const parts = starts.map((start) => rolledPart(start, { ...view.config, rolledThroughHour: state.rolledThroughHour, observedFrom: view.observedFrom }));
+  const firstHour = Math.min(...parts.map((part) => part.firstHour));
+  const lastHour = Math.max(...parts.map((part) => part.lastHour));
+  if (lastHour < firstHour) return [];
+  return deps.store.readRollups(account, region, firstHour, Math.min(lastHour, hourOf(Math.max(...starts))));
 }

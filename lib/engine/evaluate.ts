@@ -6,11 +6,10 @@ import type { InsightRecord } from '../insights/record.js';
 import type { AccountRegion, DirtyHour, EvaluateState, InsightState } from '../store/store.js';
 import { hourOf, type Hour, type Minute } from '../time/minute.js';
 import { AccountRegionView } from './account-region-view.js';
-import { baselinesOf, recentRollups, withRecentHours } from './baselines.js';
+import { baselinesOf, readBaselineRollups, recentRollups, withRecentHours } from './baselines.js';
 import type { EngineDeps } from './deps.js';
 import { endInsight, mayOpen, startInsight } from './insight-lifecycle.js';
-import { publishPending } from './publish-pending.js';
-import { readBaselineRollups } from './spike-check.js';
+import { owesRecords, publishPending } from './publish-pending.js';
 
 /**
  * Baseline items are rewritten once this many hours have rolled since the last checkpoint:
@@ -238,8 +237,7 @@ async function decideClosedMinutes(
 
   // Sweep: anything an earlier, crashed invocation left unpublished is owed too.
   for (const insight of insights) {
-    const pending = !insight.startPublished || (insight.end !== undefined && !insight.endPublished);
-    if (pending && !owed.some((state) => state.seriesId === insight.seriesId)) owed.push(current.get(insight.seriesId)!);
+    if (owesRecords(insight) && !owed.some((state) => state.seriesId === insight.seriesId)) owed.push(current.get(insight.seriesId)!);
   }
   return { published: await publishPending(store, deps.publisher, owed, log) };
 }

@@ -8,12 +8,22 @@ import type { InsightState, InsightStore } from '../store/store.js';
 const byTimeThenId = (a: InsightRecord, b: InsightRecord): number =>
   a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : a.eventID < b.eventID ? -1 : a.eventID > b.eventID ? 1 : 0;
 
+/** The records of an insight that were never published: Start, then End once it exists. */
+function unpublished(state: InsightState): InsightRecord[] {
+  const records: InsightRecord[] = [];
+  if (!state.startPublished) records.push(state.start);
+  if (state.end !== undefined && !state.endPublished) records.push(state.end);
+  return records;
+}
+
+/** Whether an insight still owes a record (a crashed attempt's, or a new one). */
+export const owesRecords = (state: InsightState): boolean => unpublished(state).length > 0;
+
 /** Records of these insights not yet published, in eventTime then eventID order. */
 export function pendingRecords(states: readonly InsightState[]): PublishedInsight[] {
   const pending: PublishedInsight[] = [];
   for (const state of states) {
-    if (!state.startPublished) pending.push({ record: inAwsOrder(state.start), location: state.location });
-    if (state.end !== undefined && !state.endPublished) pending.push({ record: inAwsOrder(state.end), location: state.location });
+    for (const record of unpublished(state)) pending.push({ record: inAwsOrder(record), location: state.location });
   }
   return pending.sort((a, b) => byTimeThenId(a.record, b.record));
 }
@@ -40,9 +50,7 @@ export async function publishPending(
     delivered = new Set(error instanceof PublishIncompleteError ? error.deliveredEventIDs : []);
   }
   for (const state of states) {
-    const owesStart = !state.startPublished && delivered.has(state.start.eventID);
-    const owesEnd = state.end !== undefined && !state.endPublished && delivered.has(state.end.eventID);
-    if (owesStart || owesEnd) await markPublished(store, state, delivered, log);
+    if (unpublished(state).some((record) => delivered.has(record.eventID))) await markPublished(store, state, delivered, log);
   }
   if (failure !== undefined) throw failure;
   return pending.map((item) => item.record);

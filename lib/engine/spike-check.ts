@@ -1,14 +1,13 @@
 import { CountWindow } from '../aggregate/count-window.js';
 import type { Contribution } from '../aggregate/types.js';
-import type { HourRollup } from '../baseline/types.js';
 import { findSpike, type Spike } from '../detect/detector.js';
 import type { AccountRegion, EvaluateState, InsightState } from '../store/store.js';
-import { hourOf, type Minute } from '../time/minute.js';
+import type { Minute } from '../time/minute.js';
 import { AccountRegionView } from './account-region-view.js';
-import { baselinesOf } from './baselines.js';
+import { baselinesOf, readBaselineRollups } from './baselines.js';
 import type { EngineDeps } from './deps.js';
-import { rolledPart } from './insight-facts.js';
 import { mayOpen, startInsight } from './insight-lifecycle.js';
+import { owesRecords } from './publish-pending.js';
 
 /** Detection at ingest never reads further back than this (minutes), however late evaluate is. */
 const MAX_LOOKBACK_MINUTES = 6 * 60;
@@ -59,7 +58,7 @@ export async function checkSpikes(
   const existing = new Map(insights.map((insight) => [insight.seriesId, insight]));
   const spikes = found.filter(([id, spike]) => mayOpen(existing.get(id), spike.start));
   const toPublish = insights.filter(
-    (insight) => found.some(([id]) => id === insight.seriesId) && (!insight.startPublished || (insight.end !== undefined && !insight.endPublished)),
+    (insight) => found.some(([id]) => id === insight.seriesId) && owesRecords(insight),
   );
   if (spikes.length === 0) return toPublish;
 
@@ -97,21 +96,4 @@ function lastMinuteWithData(window: CountWindow): Minute {
     }
   }
   return last;
-}
-
-/** The rollups that Start records' baseline sides need (read only when an insight opens: rare). */
-export async function readBaselineRollups(
-  deps: EngineDeps,
-  account: string,
-  region: string,
-  state: EvaluateState,
-  view: AccountRegionView,
-  starts: readonly Minute[],
-): Promise<HourRollup[]> {
-  if (state.rolledThroughHour === undefined || starts.length === 0) return [];
-  const parts = starts.map((start) => rolledPart(start, { ...view.config, rolledThroughHour: state.rolledThroughHour, observedFrom: view.observedFrom }));
-  const firstHour = Math.min(...parts.map((part) => part.firstHour));
-  const lastHour = Math.max(...parts.map((part) => part.lastHour));
-  if (lastHour < firstHour) return [];
-  return deps.store.readRollups(account, region, firstHour, Math.min(lastHour, hourOf(Math.max(...starts))));
 }

@@ -1,6 +1,6 @@
 import type { Attributions, ValueCount } from '../aggregate/types.js';
 import type { Series } from '../series/series.js';
-import { minuteToIso, type Minute } from '../time/minute.js';
+import { dayOf, MINUTES_PER_DAY, minuteToIso, type Minute } from '../time/minute.js';
 import type { AttributionEntry, AttributionValue, InsightRecord } from './record.js';
 
 /** AWS reports at most this many values per attribution list. */
@@ -92,8 +92,8 @@ export function buildInsightRecord(facts: RecordFacts): InsightRecord {
  * claim history it never saw.
  */
 export function baselineWindow(start: Minute, baselineDays: number, observedFrom: Minute): { from: Minute; duration: number } {
-  const midnight = Math.floor(start / 1440) * 1440;
-  const from = Math.max(midnight - baselineDays * 1440, Math.min(observedFrom, start));
+  const midnight = dayOf(start) * MINUTES_PER_DAY;
+  const from = Math.max(midnight - baselineDays * MINUTES_PER_DAY, Math.min(observedFrom, start));
   return { from, duration: start - from };
 }
 

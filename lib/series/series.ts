@@ -42,12 +42,6 @@ const escape = (part: string): string =>
   part.includes(SEP) || part.includes('%') ? encodeURIComponent(part) : part;
 const unescape = (part: string): string => (part.includes('%') ? decodeURIComponent(part) : part);
 
-export function seriesId(series: Series): SeriesId {
-  const head = series.insightType === 'ApiCallRateInsight' ? 'c' : 'e';
-  const base = `${head}${SEP}${escape(series.eventSource)}${SEP}${escape(series.eventName)}`;
-  return series.insightType === 'ApiErrorRateInsight' ? `${base}${SEP}${escape(series.errorCode ?? '')}` : base;
-}
-
 export function callRateId(eventSource: string, eventName: string): SeriesId {
   return `c${SEP}${escape(eventSource)}${SEP}${escape(eventName)}`;
 }
@@ -72,4 +66,3 @@ export function parseSeriesId(id: SeriesId): Series {
   };
 }
 
-export const isGroupSeries = (series: Series): boolean => series.eventSource === GROUP_EVENT_SOURCE;

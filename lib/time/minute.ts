@@ -48,7 +48,5 @@ export function minuteToDatePath(minute: Minute): string {
 
 export const hourOf = (minute: Minute): Hour => Math.floor(minute / MINUTES_PER_HOUR);
 export const dayOf = (minute: Minute): number => Math.floor(minute / MINUTES_PER_DAY);
-/** Minutes since 00:00 UTC of the minute's day. */
-export const minuteOfDay = (minute: Minute): number => minute - dayOf(minute) * MINUTES_PER_DAY;
 /** 0 = Sunday, as `Date.getUTCDay()`; 1970-01-01 was a Thursday. */
 export const weekdayOf = (minute: Minute): number => (dayOf(minute) + 4) % 7;
