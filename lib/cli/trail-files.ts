@@ -68,20 +68,21 @@ export async function findLocalFiles(paths: readonly string[]): Promise<{ files:
     const root = resolve(given);
     const info = await stat(root).catch(() => undefined);
     if (info === undefined) throw new MissingPathError(given);
-    const found = info.isDirectory() ? await walk(root) : [root];
+    const isDirectory = info.isDirectory();
+    const found = isDirectory ? await walk(root) : [root];
     for (const path of found.sort()) {
       if (!LOG_FILE.test(path)) continue;
-      const key = (info.isDirectory() ? relative(root, path) : path.slice(path.lastIndexOf(sep) + 1)).split(sep).join('/');
-      const routed = routeTrailFile(LOCAL_BUCKET, info.isDirectory() ? key : key);
-      const name = join(given, info.isDirectory() ? relative(root, path) : '');
+      const key = (isDirectory ? relative(root, path) : path.slice(path.lastIndexOf(sep) + 1)).split(sep).join('/');
+      const name = isDirectory ? join(given, relative(root, path)) : given;
+      const routed = routeTrailFile(LOCAL_BUCKET, key);
       if ('skip' in routed) {
-        skipped.push({ name: info.isDirectory() ? name : given, reason: routed.skip });
+        skipped.push({ name, reason: routed.skip });
         continue;
       }
       // The store's exactly-once key must tell apart equal relative paths under different roots.
       routed.file.objectId = objectIdOf(LOCAL_BUCKET, path);
       files.push({
-        name: info.isDirectory() ? name : given,
+        name,
         file: routed.file,
         deliveryMinute: routed.file.deliveryMinute ?? Number.NaN,
         sortKey: path,
