@@ -125,8 +125,15 @@ describe('CLI: trail-insights replay', { timeout: 60_000 }, () => {
   });
 
   it('prints usage with --help and exits 0', async () => {
-    const { code, stdout } = await cli('--help');
+    const { code, stdout } = await cli('replay', '--help');
     expect(code).toBe(0);
     expect(stdout).toMatch(/^Usage: trail-insights replay/);
+    const top = await cli('--help');
+    expect(top.code).toBe(0);
+    expect(top.stdout).toMatch(/^Usage: trail-insights <command>/);
+    expect(top.stdout).toMatch(/^ {2}replay +replay archived/m);
+    const unknown = await cli('replai', 'x');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown command: replai/);
   });
 });
