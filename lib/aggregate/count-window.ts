@@ -23,9 +23,10 @@ export class CountWindow {
     if (to < from) throw new RangeError(`empty window ${from}..${to}`);
   }
 
-  static of(contributions: Iterable<Contribution>, from: Minute, to: Minute): CountWindow {
+  /** The window of these contributions' counts (of the `only` series, when given). */
+  static of(contributions: Iterable<Contribution>, from: Minute, to: Minute, only?: ReadonlySet<SeriesId>): CountWindow {
     const window = new CountWindow(from, to);
-    for (const contribution of contributions) window.add(contribution);
+    for (const contribution of contributions) window.add(contribution, only);
     return window;
   }
 
@@ -33,8 +34,9 @@ export class CountWindow {
     return this.to - this.from + 1;
   }
 
-  add(contribution: Contribution): void {
+  add(contribution: Contribution, only?: ReadonlySet<SeriesId>): void {
     for (const series of contribution.series) {
+      if (only !== undefined && !only.has(series.id)) continue;
       for (const cell of series.minutes) {
         if (cell.minute < this.from || cell.minute > this.to) continue;
         let entry = this.entries.get(series.id);

@@ -32,10 +32,27 @@ const EMPTY: HourStats = {
   count: 0, sumSquares: 0, peak1: 0, peak5: 0, peak15: 0, activeMinutes: 0, leadingIdle: 60, trailingIdle: 60, longestIdle: 60,
 };
 
+/** An hour-of-day profile smoothed with both neighbours (weights ¼ ½ ¼). */
+const around = (array: Float64Array, h: number): number => 0.25 * array[(h + 23) % 24]! + 0.5 * array[h]! + 0.25 * array[(h + 1) % 24]!;
+
 const isWeekend = (hour: Hour): boolean => {
   const weekday = weekdayOf(hour * MINUTES_PER_HOUR);
   return weekday === 0 || weekday === 6;
 };
+
+/**
+ * The closed, observed hours a baseline covers: from the later of the first whole hour
+ * observed and AWS's window start — 00:00 UTC `baselineDays` days before the current day,
+ * so last week's same weekday is always whole inside it (a rolling 168 hours cuts it in
+ * two) — through the last rolled hour. The same for every series of an account-region.
+ */
+export function observedWindow(context: ModelContext): { first: Hour; hours: number } {
+  const last = context.lastRolledHour;
+  const firstFull = hourOf(context.observedFrom) + (context.observedFrom % 60 === 0 ? 0 : 1);
+  const windowStart = last === undefined ? firstFull : (Math.floor((last + 1) / HOURS_PER_DAY) - context.baselineDays) * HOURS_PER_DAY;
+  const first = Math.max(firstFull, windowStart);
+  return { first, hours: last === undefined ? 0 : Math.max(0, last - first + 1) };
+}
 
 /**
  * What "normal" looks like for one series, derived from its rolling baseline:
@@ -61,13 +78,7 @@ export class SeriesModel {
   private readonly hourSize: number;
 
   constructor(baseline: SeriesBaseline | undefined, context: ModelContext) {
-    const last = context.lastRolledHour;
-    const firstFull = hourOf(context.observedFrom) + (context.observedFrom % 60 === 0 ? 0 : 1);
-    // AWS's window: from 00:00 UTC `baselineDays` days before the current day, so last
-    // week's same weekday is always whole inside it (a rolling 168 hours cuts it in two).
-    const windowStart = last === undefined ? firstFull : (Math.floor((last + 1) / HOURS_PER_DAY) - context.baselineDays) * HOURS_PER_DAY;
-    const first = Math.max(firstFull, windowStart);
-    const n = last === undefined ? 0 : Math.max(0, last - first + 1);
+    const { first, hours: n } = observedWindow(context);
     this.observedHours = n;
 
     const stats: HourStats[] = new Array<HourStats>(n).fill(EMPTY);
@@ -108,9 +119,8 @@ export class SeriesModel {
     // Hour-of-day rates, smoothed with both neighbours and shrunk towards the flat rate.
     this.hourOfDayRate = new Float64Array(24);
     for (let h = 0; h < 24; h++) {
-      const around = (array: Float64Array) => 0.25 * array[(h + 23) % 24]! + 0.5 * array[h]! + 0.25 * array[(h + 1) % 24]!;
-      const events = around(byHourOfDay) + HOUR_OF_DAY_PRIOR_HOURS * 60 * flat;
-      const hours = around(hoursOfDay) + HOUR_OF_DAY_PRIOR_HOURS;
+      const events = around(byHourOfDay, h) + HOUR_OF_DAY_PRIOR_HOURS * 60 * flat;
+      const hours = around(hoursOfDay, h) + HOUR_OF_DAY_PRIOR_HOURS;
       this.hourOfDayRate[h] = events / (60 * hours);
     }
     const dayTypeRate = (type: 0 | 1) =>
@@ -161,8 +171,9 @@ export class SeriesModel {
     this.longestIdle = longestIdle;
     const latest = baseline?.hours.at(-1);
     this.lastEvent = latest === undefined ? undefined : latest[0] * 60 + 59 - latest[1].trailingIdle;
-    activePeriods.sort((a, b) => a - b);
-    this.period = activePeriods.length > 0 ? activePeriods[Math.floor(activePeriods.length / 2)]! : 60;
+    // A typed array sorts numbers without a comparator call per comparison.
+    const periods = Float64Array.from(activePeriods).sort();
+    this.period = periods.length > 0 ? periods[Math.floor(periods.length / 2)]! : 60;
   }
 
   /** The last minute with an event in the baseline's hours (from the last active hour's trailing idle). */

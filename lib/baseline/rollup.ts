@@ -2,7 +2,7 @@ import type { CountWindow } from '../aggregate/count-window.js';
 import type { SeriesId } from '../series/series.js';
 import type { Hour } from '../time/minute.js';
 import { hourStatsOf } from './hour-stats.js';
-import type { HourRollup, SeriesBaseline } from './types.js';
+import type { HourRollup, HourStats, SeriesBaseline } from './types.js';
 
 /** Everything the closed `hour` added up to, per series with events in it. */
 export function rollupHour(window: CountWindow, hour: Hour, attributionLimit: number): HourRollup {
@@ -26,11 +26,15 @@ export function rollupHour(window: CountWindow, hour: Hour, attributionLimit: nu
 export const TRIM_SLACK_HOURS = 24;
 
 /**
- * Writes a rolled hour into the baselines, overwriting its slot (so rolling the same hour
- * again, e.g. after late data, is idempotent), and drops hours before `keepFromHour` from
- * the baselines it rewrites anyway, or from any holding hours `TRIM_SLACK_HOURS` older.
- * Returns the baselines that changed; one left without hours is returned empty, for
- * deletion.
+ * Writes rolled hours into the baselines, overwriting their slots (so rolling the same
+ * hour again, e.g. after late data, is idempotent; of two rollups of one hour the later
+ * wins), and drops hours before `keepFromHour` from the baselines it rewrites anyway, or
+ * from any holding hours `TRIM_SLACK_HOURS` older. Returns the baselines that changed;
+ * one left without hours is returned empty, for deletion.
+ *
+ * Each changed baseline is merged once, whatever the number of rollups: a day of rollups
+ * applied one at a time (a filter and a splice of a week of hours per series per rollup)
+ * was a quarter of a replay's CPU.
  */
 export function applyRollups(
   baselines: Map<SeriesId, SeriesBaseline>,
@@ -38,15 +42,18 @@ export function applyRollups(
   keepFromHour: Hour,
 ): SeriesBaseline[] {
   // Baselines are replaced, never modified: callers (and the stores' caches) may share them.
-  const changed = new Set<SeriesId>();
+  const added = new Map<SeriesId, Map<Hour, HourStats>>();
   for (const rollup of rollups) {
     for (const { id, stats } of rollup.series) {
-      const hours = (baselines.get(id)?.hours ?? []).filter(([hour]) => hour !== rollup.hour);
-      const at = hours.findIndex(([hour]) => hour > rollup.hour);
-      hours.splice(at < 0 ? hours.length : at, 0, [rollup.hour, stats]);
-      baselines.set(id, { id, hours });
-      changed.add(id);
+      let hours = added.get(id);
+      if (hours === undefined) added.set(id, (hours = new Map()));
+      hours.set(rollup.hour, stats);
     }
+  }
+  const changed = new Set<SeriesId>();
+  for (const [id, hours] of added) {
+    baselines.set(id, { id, hours: mergeHours(baselines.get(id)?.hours ?? [], hours) });
+    changed.add(id);
   }
   for (const [id, baseline] of baselines) {
     const oldest = baseline.hours[0]?.[0];
@@ -56,4 +63,18 @@ export function applyRollups(
     changed.add(id);
   }
   return [...changed].sort().map((id) => baselines.get(id)!);
+}
+
+/** Ascending hours: `existing` with every hour of `added` written over its slot. */
+function mergeHours(existing: SeriesBaseline['hours'], added: ReadonlyMap<Hour, HourStats>): SeriesBaseline['hours'] {
+  const fresh = [...added].sort((a, b) => a[0] - b[0]);
+  const merged: SeriesBaseline['hours'] = [];
+  let i = 0;
+  for (const entry of fresh) {
+    while (i < existing.length && existing[i]![0] < entry[0]) merged.push(existing[i++]!);
+    if (i < existing.length && existing[i]![0] === entry[0]) i++;
+    merged.push(entry);
+  }
+  while (i < existing.length) merged.push(existing[i++]!);
+  return merged;
 }

@@ -14,6 +14,8 @@ export interface TrailFile {
   file: LogFile;
   deliveryMinute: Minute;
   sortKey: string;
+  /** The local file, when it is one (decode workers read it themselves). */
+  path?: string;
   open(): Promise<AsyncIterable<Uint8Array>>;
 }
 
@@ -86,6 +88,7 @@ export async function findLocalFiles(paths: readonly string[]): Promise<{ files:
         file: routed.file,
         deliveryMinute: routed.file.deliveryMinute ?? Number.NaN,
         sortKey: path,
+        path,
         open: async () => createReadStream(path),
       });
     }

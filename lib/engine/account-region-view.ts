@@ -1,4 +1,4 @@
-import { SeriesModel } from '../baseline/model.js';
+import { observedWindow, SeriesModel } from '../baseline/model.js';
 import type { SeriesBaseline } from '../baseline/types.js';
 import type { DetectorConfig } from '../config/detector-config.js';
 import { compileOverrides, rulesFor, type SeriesRules } from '../detect/rules.js';
@@ -37,6 +37,11 @@ export class AccountRegionView {
     this.unusedRegion = ![...this.baselines.values()].some((baseline) => baseline.hours.length > 0);
   }
 
+  /** Every series' baseline, sorted by id. */
+  allBaselines(): SeriesBaseline[] {
+    return this.baselineIds().map((id) => this.baselines.get(id)!);
+  }
+
   baselineIds(): SeriesId[] {
     return [...this.baselines.keys()].sort();
   }
@@ -48,8 +53,7 @@ export class AccountRegionView {
 
   /** Closed, observed hours in the baseline window: the same for every series here. */
   observedHours(): number {
-    return new SeriesModel(undefined, { observedFrom: this.observedFrom, lastRolledHour: this.lastRolledHour, baselineDays: this.config.baselineDays })
-      .observedHours;
+    return observedWindow({ observedFrom: this.observedFrom, lastRolledHour: this.lastRolledHour, baselineDays: this.config.baselineDays }).hours;
   }
 
   model(id: SeriesId): SeriesModel {

@@ -1,8 +1,8 @@
 import { applyRollups } from '../baseline/rollup.js';
 import type { HourRollup, SeriesBaseline } from '../baseline/types.js';
-import type { EvaluateState } from '../store/store.js';
+import type { AccountRegion, EvaluateState } from '../store/store.js';
 import { hourOf, type Minute } from '../time/minute.js';
-import type { AccountRegionView } from './account-region-view.js';
+import { AccountRegionView } from './account-region-view.js';
 import type { EngineDeps } from './deps.js';
 import { rolledPart } from './insight-facts.js';
 
@@ -25,15 +25,23 @@ export async function recentRollups(deps: EngineDeps, state: EvaluateState): Pro
   return deps.store.readRollups(state.account, state.region, checkpointHour + 1, rolledThroughHour);
 }
 
-/** Baselines of an account-region as of `state`, from a warm container's cache when still current. */
-export async function baselinesOf(deps: EngineDeps, state: EvaluateState): Promise<readonly SeriesBaseline[]> {
+/**
+ * What detection knows about an account-region as of `state` (its baselines, and the
+ * models and rules built from them on demand), from the cache when its epoch is current.
+ */
+export async function viewOf(deps: EngineDeps, entry: AccountRegion, state: EvaluateState): Promise<AccountRegionView> {
   const epoch = state.baselineEpoch ?? 0;
-  const cached = deps.cache?.baselinesAt(state.account, state.region, epoch);
+  const cached = deps.cache?.viewAt(entry, epoch);
   if (cached !== undefined) return cached;
   const [stored, recent] = await Promise.all([deps.store.readBaselines(state.account, state.region), recentRollups(deps, state)]);
-  const baselines = withRecentHours(stored, recent);
-  deps.cache?.rememberBaselines(state.account, state.region, epoch, baselines);
-  return baselines;
+  return rememberedView(deps, entry, state, withRecentHours(stored, recent));
+}
+
+/** A view of these baselines, remembered under the state's epoch. */
+export function rememberedView(deps: EngineDeps, entry: AccountRegion, state: EvaluateState, baselines: readonly SeriesBaseline[]): AccountRegionView {
+  const view = new AccountRegionView(deps.config, entry, state, baselines);
+  deps.cache?.rememberView(view, state.baselineEpoch ?? 0);
+  return view;
 }
 
 /** The rollups that Start records' baseline sides need (read only when an insight opens: rare). */

@@ -1,21 +1,22 @@
-import type { SeriesBaseline } from '../baseline/types.js';
 import type { AccountRegion } from '../store/store.js';
+import type { AccountRegionView } from './account-region-view.js';
 
 /** Account-regions kept at most: a large organization's worth, about a few MB of baselines each. */
 const MAX_ENTRIES = 2_000;
 
 /**
- * What a warm Lambda container may remember between invocations, to save DynamoDB
- * reads (the largest item of the bill after writes):
+ * What a process may remember between invocations (a warm Lambda container) or between
+ * files (a replay), to save DynamoDB reads and CPU:
  * - registry entries, which never change once created;
- * - baselines, keyed by the evaluate state's `baselineEpoch`, which evaluate changes
- *   whenever it changes a baseline or a rollup, so an epoch seen again means the baselines
- *   read with it are still current.
+ * - each account-region's detection view — its baselines and the models and rules built
+ *   from them — keyed by the evaluate state's `baselineEpoch`, which evaluate changes
+ *   whenever it changes a baseline or a rollup, so an epoch seen again means the view is
+ *   still current. Models are thus built when hours roll, not on every file.
  * Both maps drop their oldest entries beyond `MAX_ENTRIES`.
  */
 export class EngineCache {
   private readonly entries = new Map<string, AccountRegion>();
-  private readonly baselines = new Map<string, { epoch: number; baselines: readonly SeriesBaseline[] }>();
+  private readonly views = new Map<string, { epoch: number; view: AccountRegionView }>();
 
   accountRegion(account: string, region: string): AccountRegion | undefined {
     return this.entries.get(`${account}|${region}`);
@@ -25,13 +26,16 @@ export class EngineCache {
     remember(this.entries, `${entry.account}|${entry.region}`, entry);
   }
 
-  baselinesAt(account: string, region: string, epoch: number): readonly SeriesBaseline[] | undefined {
-    const cached = this.baselines.get(`${account}|${region}`);
-    return cached?.epoch === epoch ? cached.baselines : undefined;
+  /** The view of an account-region at `epoch`, built for this same registry entry. */
+  viewAt(entry: AccountRegion, epoch: number): AccountRegionView | undefined {
+    const cached = this.views.get(`${entry.account}|${entry.region}`);
+    if (cached?.epoch !== epoch) return undefined;
+    const seen = cached.view.entry;
+    return seen.firstMinute === entry.firstMinute && seen.accountFirstMinute === entry.accountFirstMinute ? cached.view : undefined;
   }
 
-  rememberBaselines(account: string, region: string, epoch: number, baselines: readonly SeriesBaseline[]): void {
-    remember(this.baselines, `${account}|${region}`, { epoch, baselines });
+  rememberView(view: AccountRegionView, epoch: number): void {
+    remember(this.views, `${view.entry.account}|${view.entry.region}`, { epoch, view });
   }
 }
 

@@ -5,8 +5,8 @@ import { findGap, findGapEnd, findSpikeEnd, type Gap } from '../detect/detector.
 import type { InsightRecord } from '../insights/record.js';
 import type { AccountRegion, DirtyHour, EvaluateState, InsightState } from '../store/store.js';
 import { hourOf, type Hour, type Minute } from '../time/minute.js';
-import { AccountRegionView } from './account-region-view.js';
-import { baselinesOf, readBaselineRollups, recentRollups, withRecentHours } from './baselines.js';
+import type { AccountRegionView } from './account-region-view.js';
+import { readBaselineRollups, recentRollups, rememberedView, viewOf, withRecentHours } from './baselines.js';
 import type { EngineDeps } from './deps.js';
 import { endInsight, mayOpen, startInsight } from './insight-lifecycle.js';
 import { owesRecords, publishPending } from './publish-pending.js';
@@ -76,7 +76,7 @@ export async function evaluateAccountRegion(deps: EngineDeps, entry: AccountRegi
   // Ends and gaps are decided on every run; deciding them again is idempotent, so the
   // state is saved only when hours roll (a write per hour, not per run) and its version
   // then tells caches the baselines changed.
-  const decided = await decideClosedMinutes(deps, entry, state, closed, rolled.baselines);
+  const decided = await decideClosedMinutes(deps, entry, state, closed, rolled.view);
   result.published = decided.published;
   return result;
 }
@@ -87,7 +87,7 @@ async function rollClosedHours(
   entry: AccountRegion,
   initial: EvaluateState,
   closed: Minute,
-): Promise<{ state: EvaluateState; hours: number; baselines?: readonly SeriesBaseline[] } | undefined> {
+): Promise<{ state: EvaluateState; hours: number; view?: AccountRegionView } | undefined> {
   const { store, config, log } = deps;
   const { account, region } = entry;
   let state = initial;
@@ -155,8 +155,7 @@ async function rollClosedHours(
     [...stored.values()].filter((baseline) => baseline.hours.length > 0),
     await recentRollups(deps, state),
   );
-  deps.cache?.rememberBaselines(account, region, state.baselineEpoch!, current);
-  return { state, hours: rollups.length, baselines: current };
+  return { state, hours: rollups.length, view: rememberedView(deps, entry, state, current) };
 }
 
 /** Ends insights whose series returned to normal and opens gap insights, on closed minutes. */
@@ -165,12 +164,11 @@ async function decideClosedMinutes(
   entry: AccountRegion,
   state: EvaluateState,
   closed: Minute,
-  rolled?: readonly SeriesBaseline[],
+  rolled?: AccountRegionView,
 ): Promise<{ published: InsightRecord[] }> {
   const { store, config, log } = deps;
   const { account, region } = entry;
-  const [baselines, insights] = await Promise.all([rolled ?? baselinesOf(deps, state), store.readInsights(account, region)]);
-  const view = new AccountRegionView(config, entry, state, baselines);
+  const [view, insights] = await Promise.all([rolled ?? viewOf(deps, entry, state), store.readInsights(account, region)]);
 
   const open = insights.filter((insight) => insight.status === 'open');
   // Only regular series can have gaps; an active-hour count is enough to rule most out

@@ -1,7 +1,6 @@
-import { FileAggregator } from '../aggregate/file-aggregator.js';
+import { aggregateLogFile, type LogFileAggregate } from '../aggregate/log-file.js';
 import type { Contribution, FileStats } from '../aggregate/types.js';
 import type { LogFile } from '../cloudtrail/log-key.js';
-import { isMalformedLogFileError, readRecordBatches } from '../cloudtrail/read-records.js';
 import type { InsightRecord } from '../insights/record.js';
 import { ContributionTooLargeError } from '../store/errors.js';
 import type { InsightState } from '../store/store.js';
@@ -41,37 +40,38 @@ export async function ingestLogFile(
   body: AsyncIterable<Uint8Array>,
   options: IngestOptions,
 ): Promise<IngestOutcome> {
-  const log = deps.log.child({ key: file.key });
-  const aggregator = new FileAggregator({
+  const aggregate = await aggregateLogFile(body, {
     objectId: file.objectId,
     account: file.account,
     region: file.region,
     config: deps.config,
+    maxDecompressedBytes: deps.maxDecompressedBytes,
+    ...(options.acceptBareArray !== undefined && { acceptBareArray: options.acceptBareArray }),
+    ...(options.signal && { signal: options.signal }),
   });
-  try {
-    for await (const batch of readRecordBatches(body, {
-      maxDecompressedBytes: deps.maxDecompressedBytes,
-      acceptBareArray: options.acceptBareArray ?? false,
-      ...(options.signal && { signal: options.signal }),
-    })) {
-      for (const record of batch) aggregator.add(record);
-    }
-  } catch (error) {
-    if (!isMalformedLogFileError(error)) throw error;
-    if (error.code === 'empty') {
-      log.debug('skipped empty log file');
-      return { status: 'skipped', reason: 'empty' };
-    }
-    return quarantine(deps, file, error.code, error.message, options.now);
-  }
+  return ingestAggregate(deps, file, aggregate, options.now);
+}
 
-  const contributions = aggregator.contributions();
+/**
+ * The second half of `ingestLogFile`, for a file already read and counted (by
+ * `aggregateLogFile`, possibly in another thread): quarantine it, or apply its counts and
+ * check for spikes. `now` dates the quarantine record.
+ */
+export async function ingestAggregate(deps: EngineDeps, file: LogFile, aggregate: LogFileAggregate, now: Minute): Promise<IngestOutcome> {
+  const log = deps.log.child({ key: file.key });
+  if (aggregate.status === 'empty') {
+    log.debug('skipped empty log file');
+    return { status: 'skipped', reason: 'empty' };
+  }
+  if (aggregate.status === 'malformed') return quarantine(deps, file, aggregate.code, aggregate.reason, now);
+
+  const { contributions, stats } = aggregate;
   let applied: boolean;
   try {
     applied = (await deps.store.applyFile(file.objectId, contributions)) === 'applied';
   } catch (error) {
     if (!(error instanceof ContributionTooLargeError)) throw error;
-    return quarantine(deps, file, 'contribution-too-large', error.message, options.now);
+    return quarantine(deps, file, 'contribution-too-large', error.message, now);
   }
 
   const owed: InsightState[] = [];
@@ -79,7 +79,6 @@ export async function ingestLogFile(
     owed.push(...(await afterApply(deps, file, contribution)));
   }
   const published = await publishPending(deps.store, deps.publisher, owed, log);
-  const { stats } = aggregator;
   log.info(applied ? 'log file ingested' : 'log file was already ingested', {
     records: stats.records, writes: stats.writes, errors: stats.errors, duplicates: stats.duplicates,
     malformed: stats.malformed, series: contributions.reduce((n, c) => n + c.series.length, 0), insights: published.length,

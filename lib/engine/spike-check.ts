@@ -3,8 +3,7 @@ import type { Contribution } from '../aggregate/types.js';
 import { findSpike, type Spike } from '../detect/detector.js';
 import type { AccountRegion, EvaluateState, InsightState } from '../store/store.js';
 import type { Minute } from '../time/minute.js';
-import { AccountRegionView } from './account-region-view.js';
-import { baselinesOf, readBaselineRollups } from './baselines.js';
+import { readBaselineRollups, viewOf } from './baselines.js';
 import type { EngineDeps } from './deps.js';
 import { mayOpen, startInsight } from './insight-lifecycle.js';
 import { owesRecords } from './publish-pending.js';
@@ -37,10 +36,11 @@ export async function checkSpikes(
   const from = Math.max(minTouched - longest + 1, minTouched - MAX_LOOKBACK_MINUTES);
   const to = maxTouched + longest - 1;
 
-  const [contributions, baselines] = await Promise.all([store.readContributions(account, region, from, to), baselinesOf(deps, state)]);
-  let window = CountWindow.of(contributions, from, to);
-  const view = new AccountRegionView(config, entry, state, baselines);
-  const lastData = lastMinuteWithData(window);
+  const [contributions, view] = await Promise.all([store.readContributions(account, region, from, to), viewOf(deps, entry, state)]);
+  // Counts of the touched series only: the others cannot have a new spike.
+  const ids = new Set(touched.map((series) => series.id));
+  let window = CountWindow.of(contributions, from, to, ids);
+  const lastData = lastMinuteWithData(contributions, from);
 
   const found: Array<[string, Spike]> = [];
   for (const series of touched) {
@@ -66,7 +66,7 @@ export async function checkSpikes(
   // The minutes between the last rolled hour and the detection windows, for the baseline side.
   const unrolledFrom = state.rolledThroughHour === undefined ? from : Math.max((state.rolledThroughHour + 1) * 60, minTouched - MAX_LOOKBACK_MINUTES);
   if (unrolledFrom < from) {
-    window = CountWindow.of([...contributions, ...(await store.readContributions(account, region, unrolledFrom, from - 1))], unrolledFrom, to);
+    window = CountWindow.of([...contributions, ...(await store.readContributions(account, region, unrolledFrom, from - 1))], unrolledFrom, to, ids);
   }
   for (const [id, spike] of spikes) {
     const opened = await store.openInsight(
@@ -84,16 +84,14 @@ export async function checkSpikes(
   return toPublish;
 }
 
-function lastMinuteWithData(window: CountWindow): Minute {
-  let last = window.from;
-  for (const id of window.seriesIds()) {
-    const counts = window.counts(id)!;
-    for (let i = counts.length - 1; i >= 0; i--) {
-      if (counts[i]! > 0) {
-        last = Math.max(last, window.from + i);
-        break;
-      }
-    }
+/**
+ * The latest minute with an event of any series of the account-region (not before
+ * `from`): windows ending after it would test minutes no file has reached yet.
+ */
+function lastMinuteWithData(contributions: readonly Contribution[], from: Minute): Minute {
+  let last = from;
+  for (const contribution of contributions) {
+    for (const series of contribution.series) last = Math.max(last, series.minutes.at(-1)?.minute ?? last);
   }
   return last;
 }

@@ -77,14 +77,13 @@ function itemBytes(pk: string, sk: string, min: Minute, max: Minute, d: number, 
 export function planApply(objectId: string, contributions: readonly Contribution[], maxItemBytes: number): ApplyPlan {
   const { part: objectPart, hashed } = objectKeyPart(objectId);
   const fullObjectId = hashed ? objectId : undefined;
-  validate(objectId, contributions);
+  validateContributions(objectId, contributions);
 
   const fitted: Array<Omit<ContributionItem, 'sk' | 'part' | 'bytes'>> = [];
   for (const contribution of contributions) {
     for (const [day, series] of splitByDay(contribution.series)) {
       const pk = Keys.contributionPk(contribution.account, contribution.region, day);
-      // Sized with the widest minutes (10 digits) and a part number, which come later.
-      const overhead = itemBytes(pk, Keys.contributionSk(0, objectPart, undefined), WIDEST, WIDEST, 0, fullObjectId) + PART_RESERVE;
+      const overhead = itemOverhead(objectId, pk);
       for (const group of fit(objectId, series, maxItemBytes - overhead)) {
         fitted.push({ objectId, account: contribution.account, region: contribution.region, day, pk, ...group, ...(fullObjectId === undefined ? {} : { fullObjectId }) });
       }
@@ -110,13 +109,75 @@ export function planApply(objectId: string, contributions: readonly Contribution
   return { mode: 'transaction', items };
 }
 
+/** An item's bytes besides its counts, sized with the widest minutes (10 digits) and a part number, which come later. */
+function itemOverhead(objectId: string, pk: string): number {
+  const { part, hashed } = objectKeyPart(objectId);
+  return itemBytes(pk, Keys.contributionSk(0, part, undefined), WIDEST, WIDEST, 0, hashed ? objectId : undefined) + PART_RESERVE;
+}
+
+/**
+ * Whether `planApply` would store these contributions as one item per account-region-day
+ * within one transaction, decided without encoding: every group's JSON byte length (an
+ * upper bound, strings counted at their worst escaping unless plainly printable ASCII)
+ * plus Brotli's worst-case expansion fits its item, and the groups fit a transaction.
+ * The memory store keeps counts decoded, so only an object near the limits pays for the
+ * exact plan (`planApply`), which it then runs to split or refuse exactly as DynamoDB does.
+ */
+export function fitsWithoutSplitting(objectId: string, contributions: readonly Contribution[], maxItemBytes: number): boolean {
+  let groups = 0;
+  let total = 0;
+  for (const contribution of contributions) {
+    const days = new Map<number, number>();
+    for (const series of contribution.series) {
+      const seriesBytes = 20 + jsonStringBytes(series.id);
+      let currentDay = Number.NaN;
+      for (const cell of series.minutes) {
+        const day = dayOf(cell.minute);
+        if (day !== currentDay) {
+          days.set(day, (days.get(day) ?? 2) + seriesBytes);
+          currentDay = day;
+        }
+        days.set(day, days.get(day)! + minuteCountBytes(cell));
+      }
+    }
+    for (const [day, json] of days) {
+      const bytes = brotliBound(json) + itemOverhead(objectId, Keys.contributionPk(contribution.account, contribution.region, day));
+      if (bytes > maxItemBytes) return false;
+      groups += 1;
+      total += bytes;
+    }
+  }
+  return groups <= 1 || (groups + 1 <= TRANSACTION_MAX_ACTIONS && total + ledgerBytes(objectId) <= TRANSACTION_MAX_BYTES);
+}
+
+// Printable ASCII but `"` and `\`: JSON writes these strings as they are.
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+/** Bytes of a string in JSON: exact for plain text, else at most 6 per UTF-16 unit (`\uXXXX`). */
+const jsonStringBytes = (value: string): number => (PLAIN.test(value) ? value.length : 6 * value.length) + 2;
+/** 22 characters: the longest number JSON writes for a safe integer or a double. */
+const NUMBER_BYTES = 24;
+
+function minuteCountBytes(cell: MinuteCount): number {
+  // {"attributions":{"errorCode":[],"userAgent":[],"userIdentityArn":[]},"count":,"minute":}, plus a comma.
+  let bytes = 90 + 2 * NUMBER_BYTES;
+  const { userIdentityArn, userAgent, errorCode } = cell.attributions;
+  for (const list of [userIdentityArn, userAgent, errorCode]) {
+    for (const [value] of list) bytes += jsonStringBytes(value) + NUMBER_BYTES + 4;
+  }
+  return bytes;
+}
+
+/** Brotli's output never exceeds its input by more than a few bytes per 64 KiB meta-block (RFC 7932). */
+const brotliBound = (bytes: number): number => bytes + 8 * Math.ceil(bytes / 65_536) + 16;
+
 /** Size of the ledger item `L#<objectId>` / `L` written with a multi-item object. */
 export function ledgerBytes(objectId: string): number {
   const { part, hashed } = objectKeyPart(objectId);
   return stringBytes('pk', Keys.ledgerPk(part)) + stringBytes('sk', Keys.ledgerSk) + TTL_BYTES + (hashed ? stringBytes('o', objectId) : 0);
 }
 
-function validate(objectId: string, contributions: readonly Contribution[]): void {
+/** Checks the `Contribution` contract (one per account-region, series once, minutes new and ascending). */
+export function validateContributions(objectId: string, contributions: readonly Contribution[]): void {
   const scopes = new Set<string>();
   for (const c of contributions) {
     if (c.objectId !== objectId) throw new InvalidContributionError(objectId, `holds a contribution of ${c.objectId}`);
@@ -197,47 +258,62 @@ function chunk<T>(list: readonly T[], pieces: number): T[][] {
   return runs;
 }
 
-/** What an adapter hands back from storage: one item's object id and counts. */
+/** What the DynamoDB adapter hands back from storage: one item's object id and encoded counts. */
 export interface StoredPart {
   objectId: string;
   d: Uint8Array;
 }
 
+/** Decodes a stored item's counts (the DynamoDB adapter's `seriesOf`). */
+export const decodedSeries = (part: StoredPart): SeriesCounts[] => decode<SeriesCounts[]>(part.d);
+
 /**
  * Stored parts of one account-region back into contributions: minutes trimmed to
- * `[from, to]`, the parts of each object merged, empty series dropped. Output order is
- * fixed (objects by id, series by id, minutes ascending) so both adapters agree.
+ * `[from, to]`, the parts of each object merged, empty
+ * series dropped. Output order is fixed (objects by id, series by id, minutes ascending)
+ * so both adapters agree. `seriesOf` gives a part's counts: decoded from bytes (DynamoDB)
+ * or kept as they are (memory). Minute lists wholly inside the window are passed on
+ * without a copy: callers only read them.
  */
-export function mergeParts(
+export function mergeParts<P extends { objectId: string }>(
   account: string,
   region: string,
-  parts: Iterable<StoredPart>,
+  parts: Iterable<P>,
   from: Minute,
   to: Minute,
-  decodeSeries: (bytes: Uint8Array) => readonly SeriesCounts[] = decode<SeriesCounts[]>,
+  seriesOf: (part: P) => readonly SeriesCounts[],
 ): Contribution[] {
-  const objects = new Map<string, Map<SeriesId, MinuteCount[]>>();
-  for (const { objectId, d } of parts) {
-    let series = objects.get(objectId);
-    for (const s of decodeSeries(d)) {
-      const minutes = s.minutes.filter((m) => m.minute >= from && m.minute <= to);
+  const objects = new Map<string, Map<SeriesId, MinuteCount[][]>>();
+  for (const part of parts) {
+    let series = objects.get(part.objectId);
+    for (const s of seriesOf(part)) {
+      const all = s.minutes;
+      if (all.length === 0 || all[0]!.minute > to || all[all.length - 1]!.minute < from) continue;
+      const minutes = all[0]!.minute >= from && all[all.length - 1]!.minute <= to ? all : all.filter((m) => m.minute >= from && m.minute <= to);
       if (minutes.length === 0) continue;
-      if (!series) objects.set(objectId, (series = new Map()));
-      const list = series.get(s.id);
-      if (list) list.push(...minutes);
-      else series.set(s.id, minutes);
+      if (!series) objects.set(part.objectId, (series = new Map()));
+      const runs = series.get(s.id);
+      if (runs) runs.push(minutes);
+      else series.set(s.id, [minutes]);
     }
   }
-  return [...objects]
-    .sort((a, b) => compare(a[0], b[0]))
-    .map(([objectId, series]) => ({
-      objectId,
-      account,
-      region,
-      series: [...series]
-        .sort((a, b) => compare(a[0], b[0]))
-        .map(([id, minutes]) => ({ id, minutes: minutes.sort((a, b) => a.minute - b.minute) })),
-    }));
+  return byKey([...objects]).map(([objectId, series]) => ({
+    objectId,
+    account,
+    region,
+    series: byKey([...series]).map(([id, runs]) => ({ id, minutes: runs.length === 1 ? runs[0]! : runs.flat().sort((a, b) => a.minute - b.minute) })),
+  }));
+}
+
+/**
+ * Entries sorted by key. Stored counts come back nearly always in order already (series
+ * are stored sorted, items by time), so the check spares most reads a sort.
+ */
+function byKey<T>(entries: Array<[string, T]>): Array<[string, T]> {
+  for (let i = 1; i < entries.length; i++) {
+    if (entries[i - 1]![0] > entries[i]![0]) return entries.sort((a, b) => compare(a[0], b[0]));
+  }
+  return entries;
 }
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

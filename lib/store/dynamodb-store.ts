@@ -19,9 +19,10 @@ import type { SeriesId } from '../series/series.js';
 import { dayOf, type Hour, type Minute } from '../time/minute.js';
 import { backoffMs, forEachLimit, sleep } from './backoff.js';
 import { decode, encode } from './codec.js';
-import { DEFAULT_MAX_ITEM_BYTES, mergeParts, planApply, type ContributionItem, type StoredPart } from './contribution-items.js';
+import { DEFAULT_MAX_ITEM_BYTES, decodedSeries, mergeParts, planApply, type ContributionItem, type StoredPart } from './contribution-items.js';
 import { ApplyConflictError, InsightOpenConflictError, MalformedItemError, UnprocessedWritesError } from './errors.js';
 import { Keys, objectIdFromSk, objectKeyPart, pad, unpad } from './keys.js';
+import { DEFAULT_RETENTION_DAYS, expiresAt } from './retention.js';
 import type {
   AccountRegion,
   ApplyResult,
@@ -53,7 +54,6 @@ export interface DynamoDbStoreOptions {
 
 type Item = Record<string, AttributeValue>;
 
-const DAY_SECONDS = 86_400;
 /** BatchWriteItem takes at most 25 requests. */
 const BATCH_SIZE = 25;
 /** Batches in flight per call: enough to hide latency, few enough not to self-throttle. */
@@ -80,20 +80,20 @@ const OPEN_INSIGHT_ATTEMPTS = 5;
 export class DynamoDbStore implements Store {
   private readonly client: DynamoDBClient;
   private readonly tableName: string;
-  private readonly contributionTtl: number;
-  private readonly rollupTtl: number;
-  private readonly endedInsightTtl: number;
-  private readonly quarantineTtl: number;
+  private readonly contributionDays: number;
+  private readonly rollupDays: number;
+  private readonly endedInsightDays: number;
+  private readonly quarantineDays: number;
   private readonly maxItemBytes: number;
   private readonly now: () => number;
 
   constructor(options: DynamoDbStoreOptions) {
     this.client = options.client;
     this.tableName = options.tableName;
-    this.contributionTtl = (options.contributionRetentionDays ?? 3) * DAY_SECONDS;
-    this.rollupTtl = (options.rollupRetentionDays ?? 9) * DAY_SECONDS;
-    this.endedInsightTtl = (options.endedInsightRetentionDays ?? 8) * DAY_SECONDS;
-    this.quarantineTtl = (options.quarantineRetentionDays ?? 30) * DAY_SECONDS;
+    this.contributionDays = options.contributionRetentionDays ?? DEFAULT_RETENTION_DAYS.contributions;
+    this.rollupDays = options.rollupRetentionDays ?? DEFAULT_RETENTION_DAYS.rollups;
+    this.endedInsightDays = options.endedInsightRetentionDays ?? DEFAULT_RETENTION_DAYS.endedInsights;
+    this.quarantineDays = options.quarantineRetentionDays ?? DEFAULT_RETENTION_DAYS.quarantine;
     this.maxItemBytes = options.maxItemBytes ?? DEFAULT_MAX_ITEM_BYTES;
     this.now = options.now ?? Date.now;
   }
@@ -125,7 +125,7 @@ export class DynamoDbStore implements Store {
     const ledger: Item = {
       pk: S(Keys.ledgerPk(part)),
       sk: S(Keys.ledgerSk),
-      expiresAt: N(this.ttl(lastSecond, this.contributionTtl)),
+      expiresAt: N(this.ttl(lastSecond, this.contributionDays)),
       ...(hashed ? { o: S(objectId) } : {}),
     };
     const actions: TransactWriteItem[] = [
@@ -164,7 +164,7 @@ export class DynamoDbStore implements Store {
       min: N(item.min),
       max: N(item.max),
       d: B(item.d),
-      expiresAt: N(this.ttl((item.max + 1) * 60, this.contributionTtl)),
+      expiresAt: N(this.ttl((item.max + 1) * 60, this.contributionDays)),
       ...(item.part === undefined ? {} : { p: N(item.part) }),
       ...(item.fullObjectId === undefined ? {} : { o: S(item.fullObjectId) }),
     };
@@ -193,7 +193,7 @@ export class DynamoDbStore implements Store {
       const part = optionalN(item, 'p');
       parts.push({ objectId: objectIdFromSk(sk, optionalS(item, 'o'), part), d: requireB(item, 'd') });
     }
-    return mergeParts(account, region, parts, from, to);
+    return mergeParts(account, region, parts, from, to, decodedSeries);
   }
 
   async quarantine(record: QuarantineRecord): Promise<void> {
@@ -208,7 +208,7 @@ export class DynamoDbStore implements Store {
         code: S(record.code),
         reason: S(record.reason),
         minute: N(record.minute),
-        expiresAt: N(this.ttl(record.minute * 60, this.quarantineTtl)),
+        expiresAt: N(this.ttl(record.minute * 60, this.quarantineDays)),
       },
     });
   }
@@ -363,7 +363,7 @@ export class DynamoDbStore implements Store {
         pk: S(Keys.rollupPk(account, region)),
         sk: S(Keys.rollupSk(rollup.hour)),
         d: B(encode(rollup.series)),
-        expiresAt: N(this.ttl((rollup.hour + 1) * 3_600, this.rollupTtl)),
+        expiresAt: N(this.ttl((rollup.hour + 1) * 3_600, this.rollupDays)),
       },
     });
   }
@@ -423,18 +423,15 @@ export class DynamoDbStore implements Store {
       s: B(encode(rest)),
     };
     // Open insights never expire; ended ones linger a while so readers can still see them.
-    if (state.status === 'ended') item.expiresAt = N(this.ttl((state.endMinute ?? state.startMinute) * 60, this.endedInsightTtl));
+    if (state.status === 'ended') item.expiresAt = N(this.ttl((state.endMinute ?? state.startMinute) * 60, this.endedInsightDays));
     return item;
   }
 
   // ---- plumbing -----------------------------------------------------------------------
 
-  /**
-   * TTL from the later of the data's own time and now: a file delivered or replayed late
-   * must not be written already expired and deleted before the evaluation rolls it.
-   */
-  private ttl(dataEpochSeconds: number, retentionSeconds: number): number {
-    return Math.max(dataEpochSeconds, Math.floor(this.now() / 1000)) + retentionSeconds;
+  /** TTL from the later of the data's own time and now (see `expiresAt`). */
+  private ttl(dataEpochSeconds: number, retentionDays: number): number {
+    return expiresAt(dataEpochSeconds, this.now(), retentionDays);
   }
 
   private async put(input: Omit<PutItemCommandInput, 'TableName'>): Promise<void> {

@@ -1,5 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ConfigError, DEFAULT_DETECTOR_CONFIG, parseDetectorConfig, parseDetectorConfigText, type DetectorConfig } from '../../config/detector-config.js';
 import { DEFAULT_MAX_DECOMPRESSED_BYTES } from '../../engine/deps.js';
@@ -21,16 +22,23 @@ Options:
   --out DIR              also write the Insights files, AWS S3 layout, under DIR
   --config FILE          detector configuration (JSON; see README "Configuration")
   --lateness MINUTES     minutes before a minute is closed (overrides the config)
+  --workers N            threads reading and parsing log files (default: one per
+                         core, ${availableParallelism()} here; 0: none, all on one thread);
+                         the output is the same for any N
   -h, --help             show this help
 
 Exit status: 0 success, 1 failure, 2 usage error (bad option, missing path, bad config).
 `;
+
+/** More threads than this only cost memory: decoding is CPU-bound, and the engine applies files one at a time. */
+const MAX_WORKERS = 64;
 
 interface Options {
   paths: string[];
   format: 'table' | 'jsonl';
   outDir?: string;
   config: DetectorConfig;
+  workers: number;
 }
 
 async function parseOptions(argv: readonly string[]): Promise<Options | 'help'> {
@@ -44,6 +52,7 @@ async function parseOptions(argv: readonly string[]): Promise<Options | 'help'> 
         out: { type: 'string' },
         config: { type: 'string' },
         lateness: { type: 'string' },
+        workers: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -65,7 +74,11 @@ async function parseOptions(argv: readonly string[]): Promise<Options | 'help'> 
     const lateness = Number(values.lateness);
     config = parseDetectorConfig({ ...config, latenessMinutes: Number.isInteger(lateness) ? lateness : values.lateness });
   }
-  return { paths, format: values.format, config, ...(values.out !== undefined && { outDir: values.out }) };
+  const workers = values.workers === undefined ? availableParallelism() : Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 0 || workers > MAX_WORKERS) {
+    throw new UsageError(`--workers must be a whole number from 0 to ${MAX_WORKERS}, got ${values.workers}`);
+  }
+  return { paths, format: values.format, config, workers, ...(values.out !== undefined && { outDir: values.out }) };
 }
 
 function summary(result: ReplayResult, skipped: readonly SkippedFile[]): string {
@@ -123,6 +136,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
       files: replayable,
       config: options.config,
       maxDecompressedBytes,
+      workers: options.workers,
       log: createLogger({ level: parseLogLevel(io.env.LOG_LEVEL, 'silent'), write: (line) => io.stderr(`${line}\n`) }),
       ...(options.outDir !== undefined && { outDir: options.outDir }),
       onProgress: (done, total) => {

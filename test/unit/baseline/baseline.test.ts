@@ -5,7 +5,7 @@ import type { Contribution } from '../../../lib/aggregate/types.js';
 import { hourStatsOf } from '../../../lib/baseline/hour-stats.js';
 import { SeriesModel } from '../../../lib/baseline/model.js';
 import { applyRollups, rollupHour, TRIM_SLACK_HOURS } from '../../../lib/baseline/rollup.js';
-import type { SeriesBaseline } from '../../../lib/baseline/types.js';
+import type { HourRollup, SeriesBaseline } from '../../../lib/baseline/types.js';
 import { DAY, ORIGIN, counts, modelOf, poisson, random } from '../detect/constructed-series.js';
 
 const hour = (cells: Partial<Record<number, number>>) => Float64Array.from({ length: 60 }, (_, i) => cells[i] ?? 0);
@@ -123,5 +123,41 @@ describe('Functions: rollupHour and applyRollups', () => {
     // … then the baseline is trimmed (here to nothing, for deletion).
     const changed = applyRollups(baselines, [], h + 10 + TRIM_SLACK_HOURS);
     expect(changed[0]!.hours).toEqual([]);
+  });
+
+  it('merges many rollups at once exactly as applying them one at a time (property)', () => {
+    // The reference: each rollup overwrites its hour's slot in turn, later ones winning.
+    const oneAtATime = (start: Map<string, SeriesBaseline>, rollups: HourRollup[]) => {
+      const baselines = new Map(start);
+      for (const rollup of rollups) {
+        for (const { id, stats } of rollup.series) {
+          const hours = (baselines.get(id)?.hours ?? []).filter(([hour]) => hour !== rollup.hour);
+          hours.push([rollup.hour, stats]);
+          baselines.set(id, { id, hours: hours.sort((a, b) => a[0] - b[0]) });
+        }
+      }
+      return baselines;
+    };
+    const ids = ['c|s|A', 'c|s|B', 'e|s|A|X'];
+    const stats = (count: number) => hourStatsOf(hour({ 7: count }));
+    const hoursArb = fc.uniqueArray(fc.integer({ min: 0, max: 40 }), { maxLength: 12 });
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom(...ids), hoursArb), { maxLength: 3 }),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 40 }), fc.subarray(ids), fc.integer({ min: 1, max: 9 })), { maxLength: 30 }),
+        (existing, added) => {
+          const start = new Map<string, SeriesBaseline>();
+          for (const [id, hours] of existing) start.set(id, { id, hours: [...hours].sort((a, b) => a - b).map((h) => [h, stats(1)]) });
+          const rollups: HourRollup[] = added.map(([h, which, count]) => ({
+            hour: h,
+            series: which.map((id) => ({ id, stats: stats(count), attributions: { userIdentityArn: [], userAgent: [], errorCode: [] } })),
+          }));
+          const merged = new Map(start);
+          applyRollups(merged, rollups, Number.NEGATIVE_INFINITY);
+          expect(merged).toEqual(oneAtATime(start, rollups));
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

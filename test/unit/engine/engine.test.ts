@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CountWindow } from '../../../lib/aggregate/count-window.js';
 import { DEFAULT_DETECTOR_CONFIG, parseDetectorConfig, type DetectorConfig } from '../../../lib/config/detector-config.js';
 import type { SeriesBaseline } from '../../../lib/baseline/types.js';
-import { baselinesOf, withRecentHours } from '../../../lib/engine/baselines.js';
+import { viewOf, withRecentHours } from '../../../lib/engine/baselines.js';
 import { EngineCache } from '../../../lib/engine/cache.js';
 import type { EngineDeps } from '../../../lib/engine/deps.js';
 import { evaluateAll } from '../../../lib/engine/evaluate.js';
@@ -252,7 +252,8 @@ describe('Engine: ingest and evaluate', { timeout: 60_000 }, () => {
     await run({ ...deps, store: counting }, [...background(2), late], T0 + 2 * DAY + 120);
     // Assess: every rolled hour of every series, as if written hourly …
     const state = await store.readState('111111111111', 'us-east-1');
-    const seen = await baselinesOf(deps, state);
+    const [entry] = await store.listAccountRegions();
+    const seen = (await viewOf(deps, entry!, state)).allBaselines();
     const everyHour = withRecentHours([], await store.readRollups('111111111111', 'us-east-1', 0, state.rolledThroughHour!));
     expect(seen).toEqual(everyHour);
     expect(seen.find((b) => b.id === 'c|ec2.amazonaws.com|TerminateInstances')?.hours.map(([hour]) => hour)).toEqual([T0 / 60 + 1]);

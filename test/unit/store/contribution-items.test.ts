@@ -5,6 +5,7 @@ import { decode } from '../../../lib/store/codec.js';
 import {
   DEFAULT_MAX_ITEM_BYTES,
   TRANSACTION_MAX_BYTES,
+  decodedSeries,
   mergeParts,
   planApply,
 } from '../../../lib/store/contribution-items.js';
@@ -57,7 +58,7 @@ describe('Function: planApply', () => {
         expect(new Set(plan.items.map((i) => `${i.pk} ${i.sk}`)).size).toBe(plan.items.length);
         expect(planApply(objectId, contributions, maxItemBytes)).toEqual(plan);
         const merged = contributions.flatMap((c) =>
-          mergeParts(c.account, c.region, plan.items.filter((i) => i.account === c.account && i.region === c.region), ARBITRARY_RANGE.from, ARBITRARY_RANGE.to),
+          mergeParts(c.account, c.region, plan.items.filter((i) => i.account === c.account && i.region === c.region), ARBITRARY_RANGE.from, ARBITRARY_RANGE.to, decodedSeries),
         );
         expect(normalize(merged)).toEqual(normalize(contributions));
       }),
@@ -96,8 +97,8 @@ describe('Function: mergeParts', () => {
     const parts = [...planApply('a', [a], DEFAULT_MAX_ITEM_BYTES).items, ...planApply('b', [b], DEFAULT_MAX_ITEM_BYTES).items];
     expect(parts).toHaveLength(3);
 
-    expect(mergeParts('1', 'r', parts, 15, 35)).toEqual([contribution('a', '1', 'r', { 'c|a|Y': [[30, 3]] })]);
-    expect(mergeParts('1', 'r', parts.reverse(), 0, 2000)).toEqual([a, b]);
-    expect(mergeParts('1', 'r', parts, 1451, 2000)).toEqual([]);
+    expect(mergeParts('1', 'r', parts, 15, 35, decodedSeries)).toEqual([contribution('a', '1', 'r', { 'c|a|Y': [[30, 3]] })]);
+    expect(mergeParts('1', 'r', parts.reverse(), 0, 2000, decodedSeries)).toEqual([a, b]);
+    expect(mergeParts('1', 'r', parts, 1451, 2000, decodedSeries)).toEqual([]);
   });
 });
