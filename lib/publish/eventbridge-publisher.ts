@@ -87,7 +87,7 @@ export function isTransientCallError(error: unknown): boolean {
   return typeof code === 'string' && TRANSIENT_NETWORK_CODES.has(code);
 }
 
-export const isRetryableEntryCode = (code: string): boolean => !PERMANENT_ENTRY_CODES.has(code);
+const isRetryableEntryCode = (code: string): boolean => !PERMANENT_ENTRY_CODES.has(code);
 
 interface PendingEntry {
   eventID: string;
