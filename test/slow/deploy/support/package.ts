@@ -98,7 +98,7 @@ async function packageIn(root: string, options: PackageOptions, cleanup: () => v
     AWS_CONFIG_FILE: path.join(home, 'no-config'),
     SLS_TELEMETRY_DISABLED: '1',
     SLS_NOTIFICATIONS_MODE: 'off',
-    NODE_OPTIONS: `--require ${path.join(REPO_ROOT, 'test', 'unit', 'deploy', 'support', 'no-network.cjs')}`,
+    NODE_OPTIONS: `--require ${path.join(REPO_ROOT, 'test', 'slow', 'deploy', 'support', 'no-network.cjs')}`,
     TI_NETWORK_LOG: networkLog,
   };
 
