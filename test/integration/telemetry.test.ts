@@ -4,11 +4,15 @@
  * cold start, S3 key and account-region, and one EMF document of metrics per invocation
  * with the figures lib/metrics/metrics.ts names, computed from real files on the local stack.
  */
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { METRICS, METRICS_NAMESPACE } from '../../lib/metrics/metrics.js';
 import { minuteFromDate, minuteToIso } from '../../lib/time/minute.js';
-import { useLocalAws, type TestBucket } from '../support/aws-env.js';
+import { useLocalAws, type TestBucket, type TestEventBus } from '../support/aws-env.js';
 import { cloudTrailRecord, logFile } from '../support/trail-builder.js';
 
 const aws = useLocalAws();
@@ -19,6 +23,7 @@ type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 type Json = Record<string, any>;
 
 let bucket: TestBucket;
+let bus: TestEventBus;
 let ingest: Handler;
 let evaluate: Handler;
 let requests = 0;
@@ -76,7 +81,7 @@ const sqsEvent = (...notifications: unknown[]) => ({
 
 beforeAll(async () => {
   bucket = await aws.createTestBucket({ label: 'telemetry' });
-  const bus = aws.createTestEventBus({ label: 'telemetry' });
+  bus = aws.createTestEventBus({ label: 'telemetry' });
   const table = await aws.createTestTable({ label: 'telemetry' });
   Object.assign(process.env, {
     TABLE_NAME: table.name,
@@ -176,5 +181,29 @@ describe('Telemetry of the Lambda handlers (Powertools logs and EMF metrics on s
       function_name: `${SERVICE}-evaluate`,
       accountRegions: 1,
     });
+  });
+});
+
+describe('Verify it works: the documented test insight (docs/deploy.md)', { timeout: 120_000 }, () => {
+  it('bench/synth/test-insight.ts makes a file that opens one Insight, published to EventBridge and the bucket', async () => {
+    // Prepare: the documented command, as written, for an account the stack has never seen.
+    const out = join(tmpdir(), `test-insight-${process.pid}.json.gz`);
+    const key = execFileSync('npx', ['tsx', 'bench/synth/test-insight.ts', '--account', '555566667777', '--region', 'eu-west-1', '--out', out], {
+      encoding: 'utf8',
+    }).trim();
+    const notification = await upload(key, readFileSync(out));
+
+    // Act
+    const lines = await outputOf(() => ingest(sqsEvent(notification), context('ingest')));
+
+    // Assess: one Start, on the bus and under CloudTrail-Insight/, and counted in the metrics.
+    expect(applicationMetrics(lines)).toMatchObject({ FilesIngested: 1, InsightsOpened: 1, InsightRecordsPublished: 1 });
+    const starts = (await bus.events.entries())
+      .map((entry) => entry.detail as Json)
+      .filter((detail) => detail.recipientAccountId === '555566667777');
+    expect(starts).toHaveLength(1);
+    expect(starts[0]!.insightDetails).toMatchObject({ state: 'Start', eventSource: 'trail-insights.test', eventName: 'TestInsight', insightType: 'ApiCallRateInsight' });
+    const written = await aws.clients.s3.send(new ListObjectsV2Command({ Bucket: bucket.name, Prefix: 'AWSLogs/555566667777/CloudTrail-Insight/eu-west-1/' }));
+    expect(written.KeyCount).toBe(1);
   });
 });
