@@ -13,9 +13,10 @@ export default defineConfig({
       include: ['lib/**/*.ts', 'functions/**/*.ts'],
       reporter: ['text-summary', 'json-summary'],
       reportsDirectory: 'coverage',
-      // The floor is a few points under what `npm run test:coverage` measured on the whole
-      // suite (README "Development"): it catches code added without tests, not noise.
-      thresholds: { statements: 90, branches: 80, functions: 90, lines: 92 },
+      // About two points under what `npm test -- --coverage` (as .ci/run runs it) measured
+      // on 2026-12-06: statements 94.9 %, branches 89.0 %, functions 95.4 %, lines 97.0 %.
+      // It catches code added without tests, not noise.
+      thresholds: { statements: 93, branches: 87, functions: 93, lines: 95 },
     },
     projects: [
       {
