@@ -8,7 +8,7 @@
  * way serverless-esbuild maps it (see `esbuildOptionsFromServerless`), so the numbers are
  * those of `osls package`. Load time = `await import()` of the bundle in a fresh `node`
  * process (module parse + evaluation + top-level init such as SDK client construction),
- * median of several runs. test/unit/deploy/bundle-size.test.ts holds the budgets.
+ * median of several runs. test/slow/deploy/bundle-size.test.ts holds the budgets.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';

@@ -19,7 +19,7 @@ import type { EngineDeps } from '../lib/engine/deps.js';
 import { evaluateAll } from '../lib/engine/evaluate.js';
 import { ingestLogFile } from '../lib/engine/ingest.js';
 import { silentLogger } from '../lib/log/logger.js';
-import { CollectingPublisher } from '../lib/publish/collecting-publisher.js';
+import { CollectingPublisher } from '../test/support/collecting-publisher.js';
 import { DynamoDbStore } from '../lib/store/dynamodb-store.js';
 import { TABLE_KEYS, tableDefinition } from '../lib/store/table.js';
 import { startLocalAws } from '../test/support/local-aws.js';

@@ -24,7 +24,7 @@ import { readRecordBatches } from '../lib/cloudtrail/read-records.js';
 import { DEFAULT_DETECTOR_CONFIG } from '../lib/config/detector-config.js';
 import { ingestLogFile } from '../lib/engine/ingest.js';
 import { silentLogger } from '../lib/log/logger.js';
-import { CollectingPublisher } from '../lib/publish/collecting-publisher.js';
+import { CollectingPublisher } from '../test/support/collecting-publisher.js';
 import { MemoryStore } from '../lib/store/memory-store.js';
 import { bigLogChunks } from '../test/support/big-log.js';
 import { datasetPath } from '../test/support/datasets.js';

@@ -1,4 +1,4 @@
-import { POISSON_SIZE } from '../detect/tails.js';
+import { POISSON_SIZE } from '../stats/tails.js';
 import { HOURS_PER_DAY, MINUTES_PER_HOUR, hourOf, weekdayOf, type Hour, type Minute } from '../time/minute.js';
 import type { HourStats, SeriesBaseline } from './types.js';
 

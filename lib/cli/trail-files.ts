@@ -1,4 +1,4 @@
-import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
@@ -114,9 +114,7 @@ export async function findS3Files(client: S3Client, objects: ObjectSource, url: 
   const [, bucket = '', prefix = ''] = match;
   const files: TrailFile[] = [];
   const skipped: SkippedFile[] = [];
-  let token: string | undefined;
-  do {
-    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+  for await (const page of paginateListObjectsV2({ client }, { Bucket: bucket, Prefix: prefix })) {
     for (const object of page.Contents ?? []) {
       const key = object.Key!;
       if (!LOG_FILE.test(key) || object.Size === 0) continue;
@@ -134,8 +132,7 @@ export async function findS3Files(client: S3Client, objects: ObjectSource, url: 
         open: () => objects.open(bucket, key),
       });
     }
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token !== undefined);
+  }
   return { files, skipped };
 }
 

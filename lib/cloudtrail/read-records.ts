@@ -26,7 +26,7 @@ export interface ReadRecordsOptions {
 }
 
 /** Far above real records (a few KB; the largest seen carry big policy documents). */
-export const DEFAULT_MAX_RECORD_BYTES = 16 * 1024 * 1024;
+const DEFAULT_MAX_RECORD_BYTES = 16 * 1024 * 1024;
 
 // Chunks are scanned in windows of this size, so a batch, its text and its records stay
 // small whatever the caller passes. Small on purpose: a batch's text is decoded and

@@ -1,70 +1,8 @@
 import { Ajv, type ErrorObject } from 'ajv';
-import type { InsightType } from '../series/series.js';
+import type { FromSchema } from './schema-type.js';
 
-/** Matches series by API; every field given must match (`*` is a wildcard). */
-export interface SeriesMatcher {
-  insightType?: InsightType;
-  eventSource?: string;
-  eventName?: string;
-  errorCode?: string;
-}
-
-/** Per-API tuning: the first override whose matcher fits a series applies. */
-export interface Override extends SeriesMatcher {
-  disabled?: boolean;
-  minCount?: number;
-  minRatio?: number;
-  /** Multiplies the false-alarm budget for this series: > 1 more sensitive, < 1 quieter. */
-  sensitivity?: number;
-}
-
-/** Events matching every given field are not analysed at all (e.g. a known CI role). */
-export interface Suppression {
-  eventSource?: string;
-  eventName?: string;
-  principalArn?: string;
-  userAgent?: string;
-  errorCode?: string;
-  reason?: string;
-}
-
-export interface DetectorConfig {
-  /** Days of history in a baseline (AWS uses 7). */
-  baselineDays: number;
-  /** A minute is closed (drops, gaps and ends decided) this long after it. */
-  latenessMinutes: number;
-  /** No statistical insight before an account has been observed this long. */
-  warmupHours: number;
-  /**
-   * The trail covers every region, so a region that delivered nothing had no activity:
-   * a region's series then share their account's observation time, and a never-used
-   * region starts with a known-empty baseline instead of a blind warm-up.
-   */
-  multiRegionTrail: boolean;
-  insightTypes: InsightType[];
-  groups: { iamWrites: boolean; provisioning: boolean; errorsByCode: boolean };
-  /** Window lengths in minutes tested at once. */
-  windows: number[];
-  /** Expected false insights per account-region-day that the thresholds allow. */
-  falseAlarmsPerDay: number;
-  /** Series per account-region assumed when the budget is split into per-test thresholds. */
-  seriesPerAccountRegion: number;
-  minCount: { ApiCallRateInsight: number; ApiErrorRateInsight: number };
-  /** Minimum count for a call-rate series with no call in its whole (mature) baseline. */
-  newSeriesMinCount: number;
-  minRatio: number;
-  peakFactor: number;
-  newRegionMinCount: number;
-  endQuietMinutes: number;
-  maxInsightMinutes: number;
-  gaps: { enabled: boolean; minActiveHourFraction: number; minGapMinutes: number; periodsMissed: number };
-  attributionLimit: number;
-  overrides: Override[];
-  suppressions: Suppression[];
-}
-
-const pattern = { type: 'string', minLength: 1, maxLength: 1024 };
-const insightType = { enum: ['ApiCallRateInsight', 'ApiErrorRateInsight'] };
+const pattern = { type: 'string', minLength: 1, maxLength: 1024 } as const;
+const insightType = { enum: ['ApiCallRateInsight', 'ApiErrorRateInsight'] } as const;
 const matcherProperties = { insightType, eventSource: pattern, eventName: pattern, errorCode: pattern };
 
 /**
@@ -78,10 +16,14 @@ export const detectorConfigSchema = {
   additionalProperties: false,
   properties: {
     $schema: { type: 'string' },
-    baselineDays: { type: 'integer', minimum: 1, maximum: 28, default: 7 },
-    latenessMinutes: { type: 'integer', minimum: 0, maximum: 240, default: 20 },
-    warmupHours: { type: 'integer', minimum: 0, maximum: 672, default: 24 },
-    multiRegionTrail: { type: 'boolean', default: true },
+    baselineDays: { description: 'Days of history in a baseline (AWS uses 7).', type: 'integer', minimum: 1, maximum: 28, default: 7 },
+    latenessMinutes: { description: 'A minute is closed (drops, gaps and ends decided) this long after it.', type: 'integer', minimum: 0, maximum: 240, default: 20 },
+    warmupHours: { description: 'No statistical insight before an account has been observed this long.', type: 'integer', minimum: 0, maximum: 672, default: 24 },
+    multiRegionTrail: {
+      description:
+        'The trail covers every region, so a region that delivered nothing had no activity: a region\'s series then share their ' +
+        'account\'s observation time, and a never-used region starts with a known-empty baseline instead of a blind warm-up.',
+      type: 'boolean', default: true },
     insightTypes: {
       type: 'array',
       items: insightType,
@@ -100,6 +42,7 @@ export const detectorConfigSchema = {
       },
     },
     windows: {
+      description: 'Window lengths in minutes tested at once.',
       type: 'array',
       items: { type: 'integer', minimum: 1, maximum: 240 },
       uniqueItems: true,
@@ -107,8 +50,8 @@ export const detectorConfigSchema = {
       maxItems: 8,
       default: [1, 5, 15, 60],
     },
-    falseAlarmsPerDay: { type: 'number', exclusiveMinimum: 0, maximum: 10, default: 0.05 },
-    seriesPerAccountRegion: { type: 'integer', minimum: 1, maximum: 100000, default: 200 },
+    falseAlarmsPerDay: { description: 'Expected false insights per account-region-day that the thresholds allow.', type: 'number', exclusiveMinimum: 0, maximum: 10, default: 0.05 },
+    seriesPerAccountRegion: { description: 'Series per account-region assumed when the budget is split into per-test thresholds.', type: 'integer', minimum: 1, maximum: 100000, default: 200 },
     minCount: {
       type: 'object',
       additionalProperties: false,
@@ -118,7 +61,7 @@ export const detectorConfigSchema = {
         ApiErrorRateInsight: { type: 'integer', minimum: 1, default: 10 },
       },
     },
-    newSeriesMinCount: { type: 'integer', minimum: 1, default: 5 },
+    newSeriesMinCount: { description: 'Minimum count for a call-rate series with no call in its whole (mature) baseline.', type: 'integer', minimum: 1, default: 5 },
     minRatio: { type: 'number', minimum: 1, default: 3 },
     peakFactor: { type: 'number', minimum: 1, default: 1.5 },
     newRegionMinCount: { type: 'integer', minimum: 1, default: 3 },
@@ -137,6 +80,7 @@ export const detectorConfigSchema = {
     },
     attributionLimit: { type: 'integer', minimum: 5, maximum: 1000, default: 16 },
     overrides: {
+      description: 'Per-API tuning: the first override whose matcher fits a series applies.',
       type: 'array',
       default: [],
       items: {
@@ -148,11 +92,12 @@ export const detectorConfigSchema = {
           disabled: { type: 'boolean' },
           minCount: { type: 'integer', minimum: 1 },
           minRatio: { type: 'number', minimum: 1 },
-          sensitivity: { type: 'number', exclusiveMinimum: 0, maximum: 1000 },
+          sensitivity: { description: 'Multiplies the false-alarm budget for this series: > 1 more sensitive, < 1 quieter.', type: 'number', exclusiveMinimum: 0, maximum: 1000 },
         },
       },
     },
     suppressions: {
+      description: 'Events matching every given field are not analysed at all (e.g. a known CI role).',
       type: 'array',
       default: [],
       items: {
@@ -171,6 +116,15 @@ export const detectorConfigSchema = {
     },
   },
 } as const;
+
+/** The detector configuration, every default filled in: the type the schema describes, so the two cannot drift. */
+export type DetectorConfig = Omit<FromSchema<typeof detectorConfigSchema>, '$schema'>;
+/** Per-API tuning: the first override whose matcher fits a series applies. */
+export type Override = DetectorConfig['overrides'][number];
+/** Matches series by API; every field given must match (`*` is a wildcard). */
+export type SeriesMatcher = Pick<Override, 'insightType' | 'eventSource' | 'eventName' | 'errorCode'>;
+/** Events matching every given field are not analysed at all. */
+export type Suppression = DetectorConfig['suppressions'][number];
 
 /** A configuration that does not match the schema; `field` is the JSON pointer of the culprit. */
 export class ConfigError extends Error {

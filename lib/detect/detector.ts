@@ -1,7 +1,7 @@
 import type { SeriesModel } from '../baseline/model.js';
 import type { Minute } from '../time/minute.js';
 import type { SeriesRules } from './rules.js';
-import { logLowerTail, logUpperTail } from './tails.js';
+import { logLowerTail, logUpperTail } from '../stats/tails.js';
 
 /**
  * The detector: pure functions over one series' per-minute counts and its baseline

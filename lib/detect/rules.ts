@@ -47,7 +47,7 @@ const COLD_START_FACTOR = 5;
  * 1440/w of them is the effective number). A budget of B false insights per day gives
  * each test α_w = B / (series · |windows| · 1440 / w).
  */
-export function logAlphaFor(config: Pick<DetectorConfig, 'falseAlarmsPerDay' | 'seriesPerAccountRegion' | 'windows'>, sensitivity = 1) {
+function logAlphaFor(config: Pick<DetectorConfig, 'falseAlarmsPerDay' | 'seriesPerAccountRegion' | 'windows'>, sensitivity = 1) {
   const perWindow = (config.falseAlarmsPerDay * sensitivity) / (config.seriesPerAccountRegion * config.windows.length);
   return (window: number): number => Math.log(Math.min(0.5, (perWindow * window) / 1440));
 }

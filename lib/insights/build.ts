@@ -4,7 +4,7 @@ import { dayOf, MINUTES_PER_DAY, minuteToIso, type Minute } from '../time/minute
 import type { AttributionEntry, AttributionValue, InsightRecord } from './record.js';
 
 /** AWS reports at most this many values per attribution list. */
-export const ATTRIBUTION_TOP = 5;
+const ATTRIBUTION_TOP = 5;
 
 /** Events and attributions over one window of an insight (insight or baseline side). */
 export interface WindowFacts {
@@ -27,7 +27,7 @@ export interface RecordFacts {
 }
 
 /** AWS rounds averages to 10 decimals (e.g. `85.4202380952`). */
-export const roundAverage = (value: number): number => Math.round(value * 1e10) / 1e10;
+const roundAverage = (value: number): number => Math.round(value * 1e10) / 1e10;
 
 const average = (events: number, duration: number): number => (duration > 0 ? roundAverage(events / duration) : 0);
 

@@ -5,7 +5,7 @@
  */
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { settleBounded } from './bounded.js';
+import { settleBounded } from '../async/bounded.js';
 import { InsightWriteError, PublisherConfigError } from './errors.js';
 import { planInsightFiles } from './file-plan.js';
 import type { PublishedInsight, Publisher } from './publisher.js';

@@ -22,8 +22,7 @@
  */
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { EventBridgeClient, PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { backoffDelay, sleep as realSleep } from './backoff.js';
-import type { Sleep } from './backoff.js';
+import { backoffDelay, sleep as realSleep, type Random, type Sleep } from '../async/backoff.js';
 import { PublisherConfigError, PutEventsDeliveryError, PutEventsEntryTooLargeError } from './errors.js';
 import type { PutEventsFailure } from './errors.js';
 import type { PublishedInsight, Publisher } from './publisher.js';
@@ -47,7 +46,7 @@ export interface EventBridgePublisherOptions {
   maxDelayMs?: number;
   sleep?: Sleep;
   /** Uniform [0, 1) source for jitter; injectable for tests. */
-  random?: () => number;
+  random?: Random;
 }
 
 /**
@@ -88,7 +87,7 @@ export function isTransientCallError(error: unknown): boolean {
   return typeof code === 'string' && TRANSIENT_NETWORK_CODES.has(code);
 }
 
-export const isRetryableEntryCode = (code: string): boolean => !PERMANENT_ENTRY_CODES.has(code);
+const isRetryableEntryCode = (code: string): boolean => !PERMANENT_ENTRY_CODES.has(code);
 
 interface PendingEntry {
   eventID: string;
@@ -109,7 +108,7 @@ export class EventBridgePublisher implements Publisher {
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
   private readonly sleep: Sleep;
-  private readonly random: () => number;
+  private readonly random: Random;
 
   constructor(options: EventBridgePublisherOptions) {
     const { source, eventBusName, maxAttempts = 5, baseDelayMs = 100, maxDelayMs = 5_000 } = options;
@@ -170,7 +169,7 @@ export class EventBridgePublisher implements Publisher {
       if (pending.length === 0 && permanent.length > 0) {
         throw this.deliveryError(permanent, attempt, lastCallError);
       }
-      if (pending.length > 0) await this.sleep(backoffDelay(attempt, this.baseDelayMs, this.maxDelayMs, this.random));
+      if (pending.length > 0) await this.sleep(backoffDelay(attempt, { baseMs: this.baseDelayMs, capMs: this.maxDelayMs }, this.random));
     }
   }
 

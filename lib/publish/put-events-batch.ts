@@ -11,7 +11,7 @@
  */
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 
-export const PUT_EVENTS_MAX_ENTRIES = 10;
+const PUT_EVENTS_MAX_ENTRIES = 10;
 /** "must be less than 256KB": the largest allowed total is one byte under 256 KiB. */
 export const PUT_EVENTS_MAX_BYTES = 256 * 1024 - 1;
 const TIME_BYTES = 14;

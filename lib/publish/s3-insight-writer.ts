@@ -9,7 +9,7 @@
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { PutObjectCommandInput, S3Client } from '@aws-sdk/client-s3';
-import { settleBounded } from './bounded.js';
+import { settleBounded } from '../async/bounded.js';
 import { InsightWriteError, PublisherConfigError } from './errors.js';
 import { planInsightFiles } from './file-plan.js';
 import type { PlannedInsightFile } from './file-plan.js';

@@ -3,17 +3,20 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { EngineCache } from '../engine/cache.js';
 import type { EngineDeps } from '../engine/deps.js';
-import { createLogger } from '../log/logger.js';
 import { EventBridgePublisher } from '../publish/eventbridge-publisher.js';
 import { FanOutPublisher } from '../publish/fan-out-publisher.js';
 import { S3InsightWriter } from '../publish/s3-insight-writer.js';
 import { DynamoDbStore } from '../store/dynamodb-store.js';
 import type { RuntimeConfig } from './environment.js';
 import { S3ObjectSource, type ObjectSource } from './object-source.js';
+import { countWriteCalls, lambdaTelemetry, type Telemetry } from './telemetry.js';
 
 export interface AwsRuntime {
   deps: EngineDeps;
   s3: S3Client;
+  telemetry: Telemetry;
+  /** DynamoDB write requests sent by this container so far. */
+  writeCalls: () => number;
 }
 
 /**
@@ -24,6 +27,8 @@ export interface AwsRuntime {
 export function awsRuntime(config: RuntimeConfig): AwsRuntime {
   const s3 = new S3Client({ forcePathStyle: config.s3ForcePathStyle });
   const dynamodb = new DynamoDBClient({});
+  const writeCalls = countWriteCalls(dynamodb);
+  const telemetry = lambdaTelemetry({ serviceName: config.serviceName, logLevel: config.logLevel });
   const eventBridge = new EventBridgeClient({});
   const publisher = new FanOutPublisher([
     // The trail bucket first: if EventBridge then fails, the retry rewrites the same keys.
@@ -39,13 +44,25 @@ export function awsRuntime(config: RuntimeConfig): AwsRuntime {
       store: new DynamoDbStore({ client: dynamodb, tableName: config.tableName }),
       publisher,
       config: config.detector,
-      log: createLogger({ level: config.logLevel }),
+      log: telemetry.log,
       maxDecompressedBytes: config.maxDecompressedBytes,
       // Module scope in the handlers: lives as long as the warm container.
       cache: new EngineCache(),
     },
     s3,
+    telemetry,
+    writeCalls,
   };
+}
+
+/** Runs `work` and records the DynamoDB write requests it sent, whether it succeeds or not. */
+export async function recordingWriteCalls<T>(runtime: AwsRuntime, work: () => Promise<T>): Promise<T> {
+  const before = runtime.writeCalls();
+  try {
+    return await work();
+  } finally {
+    runtime.telemetry.recorder.add('DynamoDbWriteCalls', runtime.writeCalls() - before);
+  }
 }
 
 /** Where the ingest function reads log objects; evaluate never reads S3 (and its role cannot). */

@@ -14,6 +14,8 @@ export interface RuntimeConfig {
   /** Path-style S3 addressing, for S3-compatible stores (and s3rver). */
   s3ForcePathStyle: boolean;
   logLevel: LogLevel;
+  /** `service` of log lines and metrics: `trail-insights-<stage>` when deployed. */
+  serviceName: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -52,5 +54,7 @@ export function runtimeConfigFrom(env: Env): RuntimeConfig {
     ...(expectedBucketOwner && { expectedBucketOwner }),
     s3ForcePathStyle: env.S3_FORCE_PATH_STYLE === 'true',
     logLevel: parseLogLevel(env.LOG_LEVEL),
+    // Powertools' own variable, set by serverless.yml.
+    serviceName: optional(env, 'POWERTOOLS_SERVICE_NAME') ?? 'trail-insights',
   };
 }

@@ -14,7 +14,7 @@ import { Keys, objectKeyPart } from './keys.js';
 /** DynamoDB's item limit is 400 KB; the margin absorbs attribute-size rounding. */
 export const DEFAULT_MAX_ITEM_BYTES = 350 * 1024;
 /** TransactWriteItems limits: 100 actions and 4 MB of items (decimal MB, to be safe). */
-export const TRANSACTION_MAX_ACTIONS = 100;
+const TRANSACTION_MAX_ACTIONS = 100;
 export const TRANSACTION_MAX_BYTES = 4_000_000;
 
 /** One stored item: the counts of one object, one account-region-day, some series. */

@@ -3,7 +3,6 @@ import {
   BatchWriteItemCommand,
   GetItemCommand,
   PutItemCommand,
-  QueryCommand,
   TransactWriteItemsCommand,
   type AttributeValue,
   type DynamoDBClient,
@@ -11,13 +10,15 @@ import {
   type QueryCommandInput,
   type TransactWriteItem,
   type WriteRequest,
+  paginateQuery,
 } from '@aws-sdk/client-dynamodb';
 import type { Contribution } from '../aggregate/types.js';
+import { realPacing, waitBeforeRetry, type Backoff, type RetryPacing } from '../async/backoff.js';
+import { forEachBounded } from '../async/bounded.js';
 import type { HourRollup, SeriesBaseline } from '../baseline/types.js';
 import type { LogLocation } from '../cloudtrail/location.js';
 import type { SeriesId } from '../series/series.js';
 import { dayOf, type Hour, type Minute } from '../time/minute.js';
-import { backoffMs, forEachLimit, sleep } from './backoff.js';
 import { decode, encode } from './codec.js';
 import { DEFAULT_MAX_ITEM_BYTES, decodedSeries, mergeParts, planApply, type ContributionItem, type StoredPart } from './contribution-items.js';
 import { ApplyConflictError, InsightOpenConflictError, MalformedItemError, UnprocessedWritesError } from './errors.js';
@@ -50,6 +51,8 @@ export interface DynamoDbStoreOptions {
   maxItemBytes?: number;
   /** Epoch milliseconds, for TTLs. Default `Date.now`. */
   now?: () => number;
+  /** Clock and jitter of the store's own retries; real ones by default. */
+  pacing?: RetryPacing;
 }
 
 type Item = Record<string, AttributeValue>;
@@ -62,8 +65,12 @@ const BATCH_CONCURRENCY = 4;
 const QUERY_CONCURRENCY = 4;
 /** Unprocessed items are retried with backoff this many times (≈ 6 s of waiting at most). */
 const BATCH_ATTEMPTS = 10;
+/** Unprocessed items: DynamoDB is shedding load, so back off towards seconds. */
+const BATCH_BACKOFF: Backoff = { baseMs: 50, capMs: 2_000 };
 /** Two invocations applying one object conflict at most briefly; then one of them has won. */
 const TRANSACTION_ATTEMPTS = 5;
+/** Transaction conflicts: the racer commits within milliseconds. */
+const TRANSACTION_BACKOFF: Backoff = { baseMs: 100, capMs: 1_000 };
 const OPEN_INSIGHT_ATTEMPTS = 5;
 
 /**
@@ -86,6 +93,7 @@ export class DynamoDbStore implements Store {
   private readonly quarantineDays: number;
   private readonly maxItemBytes: number;
   private readonly now: () => number;
+  private readonly pacing: RetryPacing;
 
   constructor(options: DynamoDbStoreOptions) {
     this.client = options.client;
@@ -96,6 +104,7 @@ export class DynamoDbStore implements Store {
     this.quarantineDays = options.quarantineRetentionDays ?? DEFAULT_RETENTION_DAYS.quarantine;
     this.maxItemBytes = options.maxItemBytes ?? DEFAULT_MAX_ITEM_BYTES;
     this.now = options.now ?? Date.now;
+    this.pacing = options.pacing ?? realPacing;
   }
 
   // ---- counts -------------------------------------------------------------------------
@@ -133,7 +142,7 @@ export class DynamoDbStore implements Store {
       ...items.map((item): TransactWriteItem => ({ Put: { TableName: this.tableName, Item: this.contributionItem(item) } })),
     ];
     for (let attempt = 0; attempt < TRANSACTION_ATTEMPTS; attempt++) {
-      if (attempt > 0) await sleep(backoffMs(attempt, 50));
+      if (attempt > 0) await waitBeforeRetry(attempt, TRANSACTION_BACKOFF, this.pacing);
       try {
         // A fresh token per attempt: the SDK reuses it across its own network retries,
         // which makes a retried commit idempotent, but a conflict-cancelled attempt must
@@ -175,7 +184,7 @@ export class DynamoDbStore implements Store {
     for (let day = dayOf(from); day <= dayOf(to); day++) days.push(day);
     const perDay: Item[][] = [];
     // One query per day; bounded so a long window cannot flood the connection pool.
-    await forEachLimit(days, QUERY_CONCURRENCY, async (day) => {
+    await forEachBounded(days, QUERY_CONCURRENCY, async (day) => {
       perDay.push(
         await this.query({
           // Items are sorted by their last minute, so this skips every item ending before `from`.
@@ -445,23 +454,20 @@ export class DynamoDbStore implements Store {
 
   private async query(input: Omit<QueryCommandInput, 'TableName' | 'ConsistentRead' | 'ExclusiveStartKey'>): Promise<Item[]> {
     const items: Item[] = [];
-    let start: Item | undefined;
-    do {
-      const out = await this.client.send(new QueryCommand({ ...input, TableName: this.tableName, ConsistentRead: true, ExclusiveStartKey: start }));
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start);
+    for await (const page of paginateQuery({ client: this.client }, { ...input, TableName: this.tableName, ConsistentRead: true })) {
+      items.push(...(page.Items ?? []));
+    }
     return items;
   }
 
   private async batchWrite(operation: string, requests: WriteRequest[]): Promise<void> {
     const batches: WriteRequest[][] = [];
     for (let i = 0; i < requests.length; i += BATCH_SIZE) batches.push(requests.slice(i, i + BATCH_SIZE));
-    await forEachLimit(batches, BATCH_CONCURRENCY, async (batch) => {
+    await forEachBounded(batches, BATCH_CONCURRENCY, async (batch) => {
       let pending = batch;
       for (let attempt = 0; pending.length > 0; attempt++) {
         if (attempt === BATCH_ATTEMPTS) throw new UnprocessedWritesError(operation, pending.length, attempt);
-        if (attempt > 0) await sleep(backoffMs(attempt, 25, 2_000));
+        if (attempt > 0) await waitBeforeRetry(attempt, BATCH_BACKOFF, this.pacing);
         const out = await this.client.send(new BatchWriteItemCommand({ RequestItems: { [this.tableName]: pending } }));
         pending = out.UnprocessedItems?.[this.tableName] ?? [];
       }

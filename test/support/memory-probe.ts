@@ -17,7 +17,7 @@ import { readRecordBatches } from '../../lib/cloudtrail/read-records.js';
 import { DEFAULT_DETECTOR_CONFIG } from '../../lib/config/detector-config.js';
 import { ingestLogFile } from '../../lib/engine/ingest.js';
 import { silentLogger } from '../../lib/log/logger.js';
-import { CollectingPublisher } from '../../lib/publish/collecting-publisher.js';
+import { CollectingPublisher } from './collecting-publisher.js';
 import { MemoryStore } from '../../lib/store/memory-store.js';
 
 /** What a mode saw: the engine's own per-file statistics, less what only the engine tracks. */

@@ -8,7 +8,7 @@ import type { EngineDeps } from '../../../lib/engine/deps.js';
 import { evaluateAll } from '../../../lib/engine/evaluate.js';
 import { ingestLogFile } from '../../../lib/engine/ingest.js';
 import { silentLogger } from '../../../lib/log/logger.js';
-import { CollectingPublisher } from '../../../lib/publish/collecting-publisher.js';
+import { CollectingPublisher } from '../../support/collecting-publisher.js';
 import { PublishIncompleteError } from '../../../lib/publish/errors.js';
 import { FanOutPublisher } from '../../../lib/publish/fan-out-publisher.js';
 import type { PublishedInsight, Publisher } from '../../../lib/publish/publisher.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ValueCount } from '../../../lib/aggregate/types.js';
 import { baselineWindow, buildInsightRecord, inAwsOrder, type RecordFacts } from '../../../lib/insights/build.js';
 import type { InsightRecord } from '../../../lib/insights/record.js';
-import { insightIds, uuidFromName } from '../../../lib/insights/ids.js';
+import { INSIGHT_ID_NAMESPACE, insightIds, uuidFromName, uuidV5 } from '../../../lib/insights/ids.js';
 import { minuteOf } from '../../../lib/time/minute.js';
 import { insightExamples } from '../../support/datasets.js';
 
@@ -134,6 +134,19 @@ describe('Function: baselineWindow', () => {
   it('clips the window to when observation began', () => {
     const start = minuteOf('2024-12-11T16:52:00Z')!;
     expect(baselineWindow(start, 7, start - 90)).toEqual({ from: start - 90, duration: 90 });
+  });
+});
+
+describe('Function: uuidV5', () => {
+  it("matches RFC 9562's example (DNS namespace, www.example.com)", () => {
+    expect(uuidV5('6ba7b810-9dad-11d1-80b4-00c04fd430c8', 'www.example.com')).toBe('2ed6657d-e927-568b-95e1-2665a8aea6a2');
+  });
+
+  it("derives insight ids in the project's fixed namespace, as Python's uuid.uuid5 does", () => {
+    // python3 -c "import uuid; print(uuid.uuid5(uuid.UUID('0f3c9c77-5d05-5a3f-9a54-8d7f1e2f6a10'), 'x'))"
+    expect(INSIGHT_ID_NAMESPACE).toBe('0f3c9c77-5d05-5a3f-9a54-8d7f1e2f6a10');
+    expect(uuidFromName('x')).toBe('1a651cfd-635d-5d8d-8f83-c33c2859ee83');
+    expect(uuidFromName('123456789012|us-east-1|c|iam.amazonaws.com|CreateUser|spike|28000000|shared')).toBe('b602a783-e2c6-538f-8d20-aa9a173e1d44');
   });
 });
 

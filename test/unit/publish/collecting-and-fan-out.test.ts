@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CollectingPublisher } from '../../../lib/publish/collecting-publisher.js';
+import { CollectingPublisher } from '../../support/collecting-publisher.js';
 import { FanOutPublisher } from '../../../lib/publish/fan-out-publisher.js';
 import type { PublishedInsight, Publisher } from '../../../lib/publish/publisher.js';
 import { records } from './insight-fixture.js';

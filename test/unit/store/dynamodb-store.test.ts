@@ -8,7 +8,7 @@ import {
   TransactWriteItemsCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { SeriesBaseline } from '../../../lib/baseline/types.js';
 import { encode } from '../../../lib/store/codec.js';
 import { DynamoDbStore } from '../../../lib/store/dynamodb-store.js';
@@ -40,12 +40,11 @@ const multiDay = (objectId: string) =>
   contribution(objectId, '123456789012', 'us-east-1', { 'c|a|X': [[DAY0, 1], [DAY0 + 1440, 1], [DAY0 + 2880, 1]] });
 
 describe('Class: DynamoDbStore (retries)', () => {
+  // No real waiting: each backoff delay is recorded instead, with the jitter pinned at half the window.
+  let waits: number[];
+  const pacing = { sleep: async (ms: number) => void waits.push(ms), random: () => 0.5 };
   beforeEach(() => {
-    // Backoff delays become 0 ms; the retry counts are what is under test.
-    vi.spyOn(Math, 'random').mockReturnValue(0);
-  });
-  afterEach(() => {
-    vi.restoreAllMocks();
+    waits = [];
   });
 
   it('retries a transaction cancelled by a conflict, with a fresh request token', async () => {
@@ -53,13 +52,15 @@ describe('Class: DynamoDbStore (retries)', () => {
       if (call < 2) throw cancelled('None', 'TransactionConflict', 'None', 'None');
       return {};
     });
-    const store = new DynamoDbStore({ client, tableName: 't' });
+    const store = new DynamoDbStore({ client, tableName: 't', pacing });
 
     expect(await store.applyFile('o', [multiDay('o')])).toBe('applied');
 
     expect(sent).toHaveLength(3);
     expect(sent.every((c) => c instanceof TransactWriteItemsCommand)).toBe(true);
     expect(new Set(sent.map((c) => c.input['ClientRequestToken'])).size).toBe(3);
+    // Retries 1 and 2: full jitter over 100 ms, then 200 ms.
+    expect(waits).toEqual([50, 100]);
   });
 
   it('retries a TransactionConflictException the same way', async () => {
@@ -68,7 +69,7 @@ describe('Class: DynamoDbStore (retries)', () => {
       return {};
     });
 
-    expect(await new DynamoDbStore({ client, tableName: 't' }).applyFile('o', [multiDay('o')])).toBe('applied');
+    expect(await new DynamoDbStore({ client, tableName: 't', pacing }).applyFile('o', [multiDay('o')])).toBe('applied');
     expect(sent).toHaveLength(2);
   });
 
@@ -82,7 +83,7 @@ describe('Class: DynamoDbStore (retries)', () => {
         if (command instanceof GetItemCommand) return { Item: ledger };
         throw cancelled('None', 'TransactionConflict', 'None', 'None');
       });
-      const applying = new DynamoDbStore({ client, tableName: 't' }).applyFile('o', [multiDay('o')]);
+      const applying = new DynamoDbStore({ client, tableName: 't', pacing }).applyFile('o', [multiDay('o')]);
 
       if (typeof expected === 'string') expect(await applying).toBe(expected);
       else await expect(applying).rejects.toBeInstanceOf(expected);
@@ -98,7 +99,7 @@ describe('Class: DynamoDbStore (retries)', () => {
       const { client } = scriptedClient(() => {
         throw error;
       });
-      await expect(new DynamoDbStore({ client, tableName: 't' }).applyFile('o', [multiDay('o')])).rejects.toBe(error);
+      await expect(new DynamoDbStore({ client, tableName: 't', pacing }).applyFile('o', [multiDay('o')])).rejects.toBe(error);
     }
   });
 
@@ -113,7 +114,7 @@ describe('Class: DynamoDbStore (retries)', () => {
     });
     const baselines: SeriesBaseline[] = Array.from({ length: 30 }, (_, i) => ({ id: `c|s${i}|Op`, hours: [] }));
 
-    await new DynamoDbStore({ client, tableName: 't' }).writeBaselines('123456789012', 'us-east-1', baselines);
+    await new DynamoDbStore({ client, tableName: 't', pacing }).writeBaselines('123456789012', 'us-east-1', baselines);
 
     const sizes = sent.map((c) => ((c.input['RequestItems'] as Record<string, unknown[]>)['t'] ?? []).length);
     expect(sent.every((c) => c instanceof BatchWriteItemCommand)).toBe(true);
@@ -123,11 +124,13 @@ describe('Class: DynamoDbStore (retries)', () => {
   it('gives up on items that stay unprocessed with UnprocessedWritesError', async () => {
     const { client, sent } = scriptedClient((command) => ({ UnprocessedItems: command.input['RequestItems'] }));
 
-    const clearing = new DynamoDbStore({ client, tableName: 't' }).clearDirty('123456789012', 'us-east-1', [{ hour: 1, objectId: 'o' }]);
+    const clearing = new DynamoDbStore({ client, tableName: 't', pacing }).clearDirty('123456789012', 'us-east-1', [{ hour: 1, objectId: 'o' }]);
 
     await expect(clearing).rejects.toBeInstanceOf(UnprocessedWritesError);
     await expect(clearing).rejects.toMatchObject({ operation: 'clearDirty', unprocessed: 1, attempts: 10 });
     expect(sent).toHaveLength(10);
+    // Nine retries: windows 50 ms doubling to the 2 s cap, half of each drawn.
+    expect(waits).toEqual([25, 50, 100, 200, 400, 800, 1_000, 1_000, 1_000]);
   });
 
   describe('openInsight', () => {
@@ -146,7 +149,7 @@ describe('Class: DynamoDbStore (retries)', () => {
         return { Item: stored('open') };
       });
 
-      const result = await new DynamoDbStore({ client, tableName: 't' }).openInsight(opening);
+      const result = await new DynamoDbStore({ client, tableName: 't', pacing }).openInsight(opening);
 
       expect(result).toEqual({ created: false, existing: { ...opening, version: 4 } });
       expect(sent.map((c) => c.constructor.name)).toEqual(['PutItemCommand', 'GetItemCommand']);
@@ -159,7 +162,7 @@ describe('Class: DynamoDbStore (retries)', () => {
         return {};
       });
 
-      const result = await new DynamoDbStore({ client, tableName: 't' }).openInsight(opening);
+      const result = await new DynamoDbStore({ client, tableName: 't', pacing }).openInsight(opening);
 
       expect(result).toEqual({ created: true, state: { ...opening, version: 1 } });
       expect(sent.map((c) => c.constructor.name)).toEqual(['PutItemCommand', 'GetItemCommand', 'PutItemCommand']);
@@ -171,7 +174,7 @@ describe('Class: DynamoDbStore (retries)', () => {
         return {};
       });
 
-      await expect(new DynamoDbStore({ client, tableName: 't' }).openInsight(opening)).rejects.toBeInstanceOf(InsightOpenConflictError);
+      await expect(new DynamoDbStore({ client, tableName: 't', pacing }).openInsight(opening)).rejects.toBeInstanceOf(InsightOpenConflictError);
     });
   });
 });

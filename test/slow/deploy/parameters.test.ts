@@ -112,28 +112,80 @@ describe('infra/detector-config.cjs', () => {
 });
 
 describe('infra/params.cjs', () => {
-  const resolve = createRequire(import.meta.url)(path.join(REPO_ROOT, 'infra', 'params.cjs')) as (input: {
+  type Input = {
     resolveVariable: (variable: string) => Promise<string | null>;
-  }) => Promise<{ trailBucket: string; trailTopicArn: string }>;
-  // osls resolves `param:x, null` to null when the param is not set at all.
-  const params = (values: Record<string, string>) => ({
-    resolveVariable: async (variable: string) => values[variable.replace(/^param:(\w+).*$/, '$1')] ?? null,
+    resolveConfigurationProperty?: (path: string[]) => Promise<unknown>;
+    options?: { param?: string[] | null; region?: string };
+  };
+  const module = createRequire(import.meta.url)(path.join(REPO_ROOT, 'infra', 'params.cjs')) as {
+    resolveParams(input: Input, command: string): Promise<{ trailBucket: string; trailTopicArn: string }>;
+    resolveRegion(options: Input['options'], command: string, env: Record<string, string>): string;
+    commandOf(argv: string[]): string;
+  };
+  const DECLARED = { bucketWiring: 'eventbridge', trailTopicArn: '', pagingEmail: '', logLevel: 'info' };
+  // osls resolves `param:x, null` to the stage's or the default value, or null when the
+  // param is not set at all; --param values
+  // arrive in `options.param` as name=value strings.
+  const input = (values: Record<string, string>, given = Object.keys(values)): Input => ({
+    resolveVariable: async (variable: string) => {
+      const name = variable.replace(/^param:(\w+).*$/, '$1');
+      return values[name] ?? DECLARED[name as keyof typeof DECLARED] ?? null;
+    },
+    resolveConfigurationProperty: async () => DECLARED,
+    options: { param: given.map((name) => `${name}=${values[name]}`) },
   });
   const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:trail-bucket-events';
+  const BUCKET = 'aws-cloudtrail-logs-111122223333-1a2b3c4d';
 
   it('passes the trail bucket through', async () => {
-    await expect(resolve(params({ trailBucket: 'b', bucketWiring: 'eventbridge' }))).resolves.toEqual({ trailBucket: 'b', trailTopicArn: '' });
+    await expect(module.resolveParams(input({ trailBucket: BUCKET, bucketWiring: 'eventbridge' }), 'deploy')).resolves.toEqual({ trailBucket: BUCKET, trailTopicArn: '' });
   });
 
   it('passes the topic through for the sns wiring', async () => {
-    await expect(resolve(params({ trailBucket: 'b', bucketWiring: 'sns', trailTopicArn: TOPIC }))).resolves.toEqual({ trailBucket: 'b', trailTopicArn: TOPIC });
+    await expect(module.resolveParams(input({ trailBucket: BUCKET, bucketWiring: 'sns', trailTopicArn: TOPIC }), 'deploy')).resolves.toEqual({
+      trailBucket: BUCKET,
+      trailTopicArn: TOPIC,
+    });
   });
 
   it.each([
     ['no trail bucket', { bucketWiring: 'eventbridge' }, /--param="trailBucket=/],
-    ['the sns wiring without its topic', { trailBucket: 'b', bucketWiring: 'sns' }, /--param="trailTopicArn=/],
-    ['a topic the wiring would ignore', { trailBucket: 'b', bucketWiring: 's3', trailTopicArn: TOPIC }, /only used with bucketWiring=sns/],
-  ])('refuses %s, naming the param to set', async (_name, values, message) => {
-    await expect(resolve(params(values))).rejects.toThrow(message);
+    ['the sns wiring without its topic', { trailBucket: BUCKET, bucketWiring: 'sns' }, /--param="trailTopicArn=/],
+    ['a topic the wiring would ignore', { trailBucket: BUCKET, bucketWiring: 's3', trailTopicArn: TOPIC }, /only used with bucketWiring=sns/],
+    ['a misspelt param name', { trailBucket: BUCKET, pagingEmial: 'secops@example.com' }, /Unknown param pagingEmial \(did you mean pagingEmail\?\)/],
+    ['a bucket ARN for a bucket name', { trailBucket: 'arn:aws:s3:::my-trail' }, /--param="trailBucket=arn:aws:s3:::my-trail" is not valid/],
+    ['an address without a domain', { trailBucket: BUCKET, pagingEmail: 'secops' }, /--param="pagingEmail=secops" is not valid/],
+    ['a topic name for an ARN', { trailBucket: BUCKET, bucketWiring: 'sns', trailTopicArn: 'trail-bucket-events' }, /trailTopicArn=trail-bucket-events" is not valid/],
+    ['a level the logger does not know', { trailBucket: BUCKET, logLevel: 'verbose' }, /logLevel=verbose" is not one of debug, info, warn, error, silent/],
+  ])('refuses %s before anything is built, naming the param', async (_name, values, message) => {
+    await expect(module.resolveParams(input(values), 'deploy')).rejects.toThrow(message);
+  });
+
+  it('lists every problem at once', async () => {
+    const refused = module.resolveParams(input({ trailBucket: 'My_Bucket', pagingEmail: 'secops' }), 'package');
+
+    await expect(refused).rejects.toThrow(/trailBucket=My_Bucket[^]*pagingEmail=secops|pagingEmail=secops[^]*trailBucket=My_Bucket/);
+  });
+
+  it('needs no trail bucket to remove a stack', async () => {
+    await expect(module.resolveParams(input({}), 'remove')).resolves.toMatchObject({ trailBucket: expect.stringMatching(/^[a-z0-9][a-z0-9.-]+$/) });
+  });
+
+  it.each([
+    [{ region: 'eu-west-1' }, 'remove', {}, 'eu-west-1'],
+    [{}, 'remove', { AWS_REGION: 'eu-central-1' }, 'eu-central-1'],
+    [{}, 'deploy', { AWS_DEFAULT_REGION: 'ap-south-1' }, 'ap-south-1'],
+    [{}, 'package', {}, 'us-east-1'],
+  ])('takes the region from %j for %s (env %j): %s', (options, command, env, region) => {
+    expect(module.resolveRegion(options, command, env)).toBe(region);
+  });
+
+  it.each(['remove', 'deploy', 'info'])('refuses to guess the region for %s', (command) => {
+    expect(() => module.resolveRegion({}, command, {})).toThrow(/add --region/);
+  });
+
+  it('reads the command osls runs from its arguments', () => {
+    expect(module.commandOf(['remove', '--stage', 'prod'])).toBe('remove');
+    expect(module.commandOf(['deploy', 'function', '-f', 'ingest'])).toBe('deploy function');
   });
 });

@@ -61,8 +61,11 @@ function actionsSentBy(bundle: BundleResult): Set<string> {
       if (!prefix || match[0].includes('import type')) continue;
       for (const raw of match[1]!.split(',')) {
         const name = raw.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0]!;
-        if (raw.trim().startsWith('type ') || !name.endsWith('Command')) continue;
-        const operation = match[2] === 'lib-dynamodb' ? DOCUMENT_COMMANDS[name.slice(0, -'Command'.length)] : name.slice(0, -'Command'.length);
+        if (raw.trim().startsWith('type ')) continue;
+        // `XCommand` sends X; the SDK's paginator `paginateX` sends X page by page.
+        const command = name.endsWith('Command') ? name.slice(0, -'Command'.length) : /^paginate[A-Z]/.test(name) ? name.slice('paginate'.length) : undefined;
+        if (command === undefined) continue;
+        const operation = match[2] === 'lib-dynamodb' ? DOCUMENT_COMMANDS[command] : command;
         if (!operation) continue;
         const action = `${prefix}:${operation}`;
         const mapped = action in ACTION_OF ? ACTION_OF[action] : action;

@@ -172,8 +172,10 @@ describe('osls package (offline)', () => {
 
       expect(defaults.TABLE_NAME).toEqual({ Ref: 'InsightsTable' });
       expect(Object.keys(defaults).sort()).toEqual(
-        ['EVENT_BUS_NAME', 'EVENT_SOURCE', 'EXPECTED_BUCKET_OWNER', 'LOG_LEVEL', 'NODE_OPTIONS', 'TABLE_NAME'].sort(),
+        ['EVENT_BUS_NAME', 'EVENT_SOURCE', 'EXPECTED_BUCKET_OWNER', 'LOG_LEVEL', 'NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'TABLE_NAME'].sort(),
       );
+      // The `service` of logs and metrics, which the stage's alarms and dashboard select on.
+      expect(defaults.POWERTOOLS_SERVICE_NAME).toBe('trail-insights-ci');
       expect(defaults.EXPECTED_BUCKET_OWNER).toEqual({ Ref: 'AWS::AccountId' });
       expect(defaults.NODE_OPTIONS).toBe('--enable-source-maps');
       expect(everything.TRAIL_INSIGHTS_CONFIG).toEqual({ Ref: 'DetectorConfig' });

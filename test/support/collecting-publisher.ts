@@ -1,7 +1,7 @@
-import type { InsightRecord } from '../insights/record.js';
-import type { PublishedInsight, Publisher } from './publisher.js';
+import type { InsightRecord } from '../../lib/insights/record.js';
+import type { PublishedInsight, Publisher } from '../../lib/publish/publisher.js';
 
-/** Keeps every published insight in memory, in publish order: for the CLI and tests. */
+/** Keeps every published insight in memory, in publish order: for tests and benchmarks. */
 export class CollectingPublisher implements Publisher {
   private readonly collected: PublishedInsight[] = [];
 
