@@ -54,7 +54,7 @@ export function contextKeyOf(context: InsightContext, prefix = ''): string {
 export function contextKeyForRecord(record: InsightRecord, prefix = ''): string {
   const minute = minuteOf(record.eventTime);
   if (minute === undefined) throw new InsightKeyError(`eventTime ${JSON.stringify(record.eventTime)} is not a timestamp`, record.eventID, 'eventTime');
-  const start = record.insightDetails.state === 'Start' ? minute : minute - record.insightDetails.insightContext.statistics.insightDuration;
+  const start = record.insightDetails.state === 'Start' ? minute : minute - (record.insightDetails.insightContext.statistics.insightDuration ?? 0);
   return contextObjectKey({ account: record.recipientAccountId, region: record.awsRegion, start, sharedEventID: record.sharedEventID }, prefix);
 }
 
