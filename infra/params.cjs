@@ -5,6 +5,9 @@
 // bare "Value not found at param source" or a stack that deploys but receives nothing.
 // CommonJS (.cjs) because osls loads resolver files with require().
 
+/** `insightDetails.eventSource` of group insights (lib/series/series.ts GROUP_EVENT_SOURCE). */
+const GROUP_EVENT_SOURCE = 'trail-insights.group';
+
 const param = async (resolveVariable, name) => {
   const value = await resolveVariable(`param:${name}, null`);
   return value === null || value === undefined ? '' : String(value);
@@ -28,5 +31,10 @@ module.exports = async ({ resolveVariable }) => {
   if (bucketWiring !== 'sns' && trailTopicArn) {
     throw new Error(`trailTopicArn is only used with bucketWiring=sns (bucketWiring is ${bucketWiring})`);
   }
-  return { trailBucket, trailTopicArn };
+  // pagingEventSources split for the two paging rules (infra/paging.yml): per-API sources,
+  // and whether the group insights page ('' pages everything).
+  const pagingEventSources = (await param(resolveVariable, 'pagingEventSources')).split(',').filter((source) => source !== '');
+  const pagingApiSources = pagingEventSources.filter((source) => source !== GROUP_EVENT_SOURCE).join(',');
+  const pagingGroups = String(pagingEventSources.length === 0 || pagingEventSources.includes(GROUP_EVENT_SOURCE));
+  return { trailBucket, trailTopicArn, pagingApiSources, pagingGroups };
 };

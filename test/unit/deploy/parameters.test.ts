@@ -48,6 +48,13 @@ const testCases: { parameter: string; value: string; accepted: boolean; why: str
   { parameter: 'PagingInsightTypes', value: 'ApiCallRate', accepted: false, why: 'not an insight type' },
   { parameter: 'PagingEventSources', value: 'iam.amazonaws.com,sts.amazonaws.com', accepted: true, why: 'two services' },
   { parameter: 'PagingEventSources', value: 'iam', accepted: false, why: 'not an eventSource' },
+  { parameter: 'PagingEventSources', value: 'iam.amazonaws.com,trail-insights.group', accepted: true, why: 'a service and the group insights' },
+  { parameter: 'PagingEventSources', value: 'trail-insights.group', accepted: true, why: 'only the group insights' },
+  { parameter: 'PagingEventSources', value: 'trail-insights.groups', accepted: false, why: 'a misspelt group source' },
+  { parameter: 'PagingApiSources', value: 'trail-insights.group', accepted: false, why: 'groups page through their own rule' },
+  { parameter: 'PagingGroups', value: 'yes', accepted: false, why: 'not a boolean' },
+  { parameter: 'PagingFormat', value: 'chatbot', accepted: true, why: 'Amazon Q Developer / AWS Chatbot custom notifications' },
+  { parameter: 'PagingFormat', value: 'slack', accepted: false, why: 'not a supported format' },
   { parameter: 'PagingEventSources', value: 'iam.amazonaws.com, sts.amazonaws.com', accepted: false, why: 'a space after the comma' },
   { parameter: 'MaxDecompressedBytes', value: '536870912', accepted: true, why: 'a byte count' },
   { parameter: 'MaxDecompressedBytes', value: '512MB', accepted: false, why: 'a unit' },
@@ -114,7 +121,7 @@ describe('infra/detector-config.cjs', () => {
 describe('infra/params.cjs', () => {
   const resolve = createRequire(import.meta.url)(path.join(REPO_ROOT, 'infra', 'params.cjs')) as (input: {
     resolveVariable: (variable: string) => Promise<string | null>;
-  }) => Promise<{ trailBucket: string; trailTopicArn: string }>;
+  }) => Promise<{ trailBucket: string; trailTopicArn: string; pagingApiSources: string; pagingGroups: string }>;
   // osls resolves `param:x, null` to null when the param is not set at all.
   const params = (values: Record<string, string>) => ({
     resolveVariable: async (variable: string) => values[variable.replace(/^param:(\w+).*$/, '$1')] ?? null,
@@ -122,11 +129,20 @@ describe('infra/params.cjs', () => {
   const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:trail-bucket-events';
 
   it('passes the trail bucket through', async () => {
-    await expect(resolve(params({ trailBucket: 'b', bucketWiring: 'eventbridge' }))).resolves.toEqual({ trailBucket: 'b', trailTopicArn: '' });
+    await expect(resolve(params({ trailBucket: 'b', bucketWiring: 'eventbridge' }))).resolves.toMatchObject({ trailBucket: 'b', trailTopicArn: '' });
   });
 
   it('passes the topic through for the sns wiring', async () => {
-    await expect(resolve(params({ trailBucket: 'b', bucketWiring: 'sns', trailTopicArn: TOPIC }))).resolves.toEqual({ trailBucket: 'b', trailTopicArn: TOPIC });
+    await expect(resolve(params({ trailBucket: 'b', bucketWiring: 'sns', trailTopicArn: TOPIC }))).resolves.toMatchObject({ trailBucket: 'b', trailTopicArn: TOPIC });
+  });
+
+  it.each([
+    ['', '', 'true', 'everything pages'],
+    ['iam.amazonaws.com,ec2.amazonaws.com', 'iam.amazonaws.com,ec2.amazonaws.com', 'false', 'only those services'],
+    ['iam.amazonaws.com,trail-insights.group', 'iam.amazonaws.com', 'true', 'a service and the groups'],
+    ['trail-insights.group', '', 'true', 'only the groups'],
+  ])('splits pagingEventSources %j for the two paging rules (%s, %s: %s)', async (pagingEventSources, pagingApiSources, pagingGroups) => {
+    await expect(resolve(params({ trailBucket: 'b', bucketWiring: 'eventbridge', pagingEventSources }))).resolves.toMatchObject({ pagingApiSources, pagingGroups });
   });
 
   it.each([
