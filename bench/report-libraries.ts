@@ -9,19 +9,19 @@
  * Prints, per library: the bytes it adds to every report (raw and gzip) and the time from
  * navigation to every chart drawn in headless Debian Chromium (median of --runs), as
  * milliseconds and as a ratio to uPlot. Numbers depend on the machine; the ratios and
- * sizes are what the choice rests on.
+ * sizes are what the choice rests on. The report itself: bench/report-size.ts.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { contextChart } from '../lib/insights/context.js';
-import { renderReport } from '../lib/report/render.js';
 import { jsonForScript, scriptSource } from '../lib/report/html.js';
 import { launchChromium } from '../test/support/chromium.js';
 import { replicateInsights } from '../test/support/report-data.js';
+import { drawTime } from './report/draw-time.js';
 import { trailInsights } from './report/sample-insights.js';
 
 // From the repository's node_modules: some of these packages export no file paths.
@@ -109,8 +109,6 @@ ${library.scripts.map((script) => `<script>${scriptSource(script)}</script>`).jo
 <script>${library.draw}</script></body></html>`;
 }
 
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, trail: { type: 'string', default: 'events/sample-trail' } } });
   const runs = Number(values.runs);
@@ -130,17 +128,6 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'report-libraries-'));
   const browser = await launchChromium();
   try {
-    const timeToDraw = async (file: string): Promise<number> => {
-      const tab = await browser.context.newPage();
-      const errors: string[] = [];
-      tab.on('pageerror', (error) => errors.push(error.message));
-      await tab.goto(pathToFileURL(file).href);
-      await tab.waitForFunction('window.DRAWN !== undefined', undefined, { timeout: 120_000 });
-      const drawn = (await tab.evaluate('window.DRAWN')) as number;
-      await tab.close();
-      if (errors.length > 0) throw new Error(`${file}: ${errors.join('; ')}`);
-      return drawn;
-    };
     const rows: Array<{ name: string; bytes: number; gzip: number; times: number[] }> = [];
     for (const library of LIBRARIES) {
       const inlined = [...library.scripts, ...library.styles].join('');
@@ -148,9 +135,7 @@ async function main(): Promise<void> {
       for (const set of sets) {
         const file = join(dir, `${rows.length}-${set.charts.length}.html`);
         writeFileSync(file, page(library, set.charts));
-        const samples: number[] = [];
-        for (let run = 0; run < runs; run++) samples.push(await timeToDraw(file));
-        times.push(median(samples));
+        times.push(await drawTime(browser, file, runs));
       }
       rows.push({ name: library.name, bytes: Buffer.byteLength(inlined), gzip: gzipSync(inlined).length, times });
     }
@@ -161,17 +146,6 @@ async function main(): Promise<void> {
       const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
       const ratio = (i: number) => `${row.times[i]!.toFixed(0)} ms (${(row.times[i]! / base.times[i]!).toFixed(1)}×)`;
       console.log(`${row.name.padEnd(38)}${kb(row.bytes).padStart(12)}${kb(row.gzip).padStart(10)}${sets.map((_, i) => ratio(i).padStart(22)).join('')}`);
-    }
-
-    // The report itself (uPlot), as the CLI writes it.
-    console.log('\nThe report page (lib/report/render.ts):');
-    for (const [label, data] of [[`sample trail, ${sample.contexts.length} insights`, sample], [`${many.contexts.length} insights`, many]] as const) {
-      const html = renderReport(data.records, data.contexts, { generatedAt: new Date(0) });
-      const file = join(dir, `report-${data.contexts.length}.html`);
-      writeFileSync(file, html.replace('</body>', '<script>requestAnimationFrame(function () { window.DRAWN = performance.now(); });</script></body>'));
-      const samples: number[] = [];
-      for (let run = 0; run < runs; run++) samples.push(await timeToDraw(file));
-      console.log(`  ${label.padEnd(30)} ${(html.length / 1024).toFixed(0).padStart(6)} KiB (gzip ${(gzipSync(html).length / 1024).toFixed(0)} KiB), drawn in ${median(samples).toFixed(0)} ms`);
     }
   } finally {
     await browser.close();

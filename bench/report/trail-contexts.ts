@@ -116,6 +116,22 @@ function baselineHours(counts: Float64Array, from: Minute, before: Hour): Array<
 export function contextsFromTrail(trail: TrailSeriesCounts, records: readonly InsightRecord[], config: DetectorConfig): InsightContext[] {
   const overrides = compileOverrides(config.overrides);
   const contexts: InsightContext[] = [];
+  // Prefix sums of every series of an account-region, built once per account-region.
+  const prefixes = new Map<string, Float64Array>();
+  const regionSums = (where: string) => {
+    let sums = prefixes.get(where);
+    if (sums === undefined) {
+      sums = new Float64Array(trail.to - trail.from + 2);
+      for (const [key, values] of trail.series) {
+        if (!key.startsWith(`${where}|`)) continue;
+        for (let i = 0; i < values.length; i++) sums[i + 1]! += values[i]!;
+      }
+      for (let i = 1; i < sums.length; i++) sums[i]! += sums[i - 1]!;
+      prefixes.set(where, sums);
+    }
+    const at = (minute: Minute) => sums![Math.min(Math.max(minute - trail.from, 0), sums!.length - 1)]!;
+    return (from: Minute, to: Minute) => at(to) - at(from);
+  };
   for (const pair of pairRecords(records)) {
     const first = (pair.start ?? pair.end)!;
     const account = first.recipientAccountId;
@@ -127,9 +143,9 @@ export function contextsFromTrail(trail: TrailSeriesCounts, records: readonly In
     const observedFrom = trail.accountFirst.get(account) ?? trail.from;
     const lastRolledHour = hourOf(start) - 1;
     const model = new SeriesModel({ id, hours: baselineHours(counts, trail.from, hourOf(start)) }, { observedFrom, lastRolledHour, baselineDays: config.baselineDays });
-    const regionTotal = [...trail.series.entries()]
-      .filter(([key]) => key.startsWith(`${account}|${region}|`))
-      .reduce((sum, [, values]) => sum + values.subarray(0, Math.max(0, start - trail.from)).reduce((a, b) => a + b, 0), 0);
+    // Events of the whole account-region in the baseline window (none: a never-used region).
+    const baselineFrom = Math.max(trail.from, (Math.floor(start / 1440) - config.baselineDays) * 1440);
+    const regionTotal = regionSums(`${account}|${region}`)(baselineFrom, start);
     const rules = rulesFor(config, overrides, seriesOf(first), { observedHours: model.observedHours, baselineEvents: model.total, unusedRegion: regionTotal === 0 });
     const series = { counts, from: trail.from };
     const { statistics } = first.insightDetails.insightContext;

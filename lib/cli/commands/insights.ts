@@ -1,13 +1,12 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { ArchiveNotFoundError, DirectoryArchive, S3Archive, type InsightArchive } from '../../history/archive.js';
 import { FilterError, pairRecords, parseState, parseTime, parseType, parseApi, selectRecords, type InsightFilter } from '../../history/filter.js';
 import { readInsightArchive, readInsightContext, type ArchiveContents } from '../../history/read-insights.js';
 import type { InsightRecord } from '../../insights/record.js';
 import { minuteFromDate } from '../../time/minute.js';
-import { UsageError, type CliIo, type Command } from '../command.js';
+import { failure, parseCommandLine, UsageError, type CliIo, type Command } from '../command.js';
 import { formatJsonLines, formatTable } from '../format.js';
 import { formatCsv, formatShow } from '../insights-format.js';
 
@@ -55,28 +54,17 @@ const FORMATS: Record<Action, readonly string[]> = { list: ['table', 'jsonl', 'c
 const list = (values: readonly string[] | undefined): string[] => (values ?? []).flatMap((value) => value.split(',')).filter((value) => value !== '');
 
 function parseOptions(argv: readonly string[], now: number): Options | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        since: { type: 'string' },
-        until: { type: 'string' },
-        account: { type: 'string', multiple: true },
-        region: { type: 'string', multiple: true },
-        api: { type: 'string', multiple: true },
-        type: { type: 'string', multiple: true },
-        state: { type: 'string' },
-        format: { type: 'string' },
-        output: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(argv, {
+    since: { type: 'string' },
+    until: { type: 'string' },
+    account: { type: 'string', multiple: true },
+    region: { type: 'string', multiple: true },
+    api: { type: 'string', multiple: true },
+    type: { type: 'string', multiple: true },
+    state: { type: 'string' },
+    format: { type: 'string' },
+    output: { type: 'string' },
+  });
   if (values.help) return 'help';
   const [action, source, id, ...extra] = positionals;
   if (action !== 'list' && action !== 'show' && action !== 'download') throw new UsageError(`insights needs list, show or download, got ${action ?? 'nothing'}`);
@@ -150,26 +138,13 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   try {
     options = parseOptions(argv, minuteFromDate(new Date()));
   } catch (error) {
-    if (error instanceof UsageError || error instanceof FilterError) {
-      io.stderr(`trail-insights: ${error.message}\n\n${USAGE}`);
-      return 2;
-    }
-    throw error;
+    return failure(error, io, [UsageError, FilterError], USAGE);
   }
   if (options === 'help') {
     io.stdout(USAGE);
     return 0;
   }
-  try {
-    return await act(options, io);
-  } catch (error) {
-    if (error instanceof ArchiveNotFoundError) {
-      io.stderr(`trail-insights: ${error.message}\n`);
-      return 2;
-    }
-    io.stderr(`trail-insights: ${(error as Error).message}\n`);
-    return 1;
-  }
+  return act(options, io).catch((error: unknown) => failure(error, io, [ArchiveNotFoundError]));
 }
 
 export const insightsCommand: Command = {
