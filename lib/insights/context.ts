@@ -136,7 +136,9 @@ export class InsightContextError extends Error {
 }
 
 const roundRate = (value: number): number => (value === 0 ? 0 : Number(value.toPrecision(RATE_DIGITS)));
-const finiteOrNull = (value: number): number | null => (Number.isFinite(value) ? value : null);
+/** ln probabilities to 3 decimals: 0.1 % of the probability, far finer than any threshold needs. */
+const roundLn = (value: number): number => Math.round(value * 1000) / 1000;
+const finiteOrNull = (value: number): number | null => (Number.isFinite(value) ? roundLn(value) : null);
 
 function wireReason(reason: InsightReason): WireReason {
   if (reason.rule === 'drop') {
@@ -150,7 +152,7 @@ function wireReason(reason: InsightReason): WireReason {
     observed,
     expected: roundRate(expected),
     lnP: finiteOrNull(lnP),
-    lnAlpha,
+    lnAlpha: roundLn(lnAlpha),
     minCount,
     ...(peak !== undefined && { peak }),
     ...(peakFactor !== undefined && { peakFactor }),
