@@ -120,6 +120,19 @@ describe('Report page in headless Chromium', () => {
     await page.close();
   });
 
+  it('renders a page with one insight', async () => {
+    const id = sample.contexts[0]!.sharedEventID;
+    const records = sample.records.filter((record) => record.sharedEventID === id);
+    const { page, problems } = await open('report-one', renderReport(records, sample.contexts, { generatedAt: GENERATED_AT }));
+
+    const charts = await drawnCharts(page);
+    expect(problems).toEqual({ errors: [], requests: [] });
+    expect(charts.map((chart) => chart.id)).toEqual([id]);
+    expect(charts[0]!.seriesPixels).toBeGreaterThan(20);
+    expect(await page.$$eval('.overview rect.bar', (bars) => bars.length)).toBe(1);
+    await page.close();
+  });
+
   it('renders a page with no insights', async () => {
     const { page, problems } = await open('report-empty', renderReport([], [], { generatedAt: GENERATED_AT }));
 
