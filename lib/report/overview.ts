@@ -12,6 +12,8 @@ const WIDTH = 1000;
 const LABEL = 190;
 const LANE = 18;
 const AXIS = 22;
+const MAX_TICKS = 12;
+const TICK_STEPS = [60, 180, 360, MINUTES_PER_DAY, 7 * MINUTES_PER_DAY, 30 * MINUTES_PER_DAY, 365 * MINUTES_PER_DAY];
 /** A one-minute insight over three days would be a hair: bars are at least this wide. */
 const MIN_BAR = 3;
 
@@ -31,10 +33,11 @@ export function overviewSvg(views: readonly InsightView[]): string {
     const y = AXIS + i * LANE;
     parts.push(`<text class="lane" x="4" y="${y + 13}">${escapeHtml(lane)}</text>`, `<line class="lane-rule" x1="${LABEL}" x2="${WIDTH - 10}" y1="${y + LANE}" y2="${y + LANE}"/>`);
   });
-  // Day ticks, or hour ticks when the span is under two days.
-  const step = span > 2 * MINUTES_PER_DAY ? MINUTES_PER_DAY : span > 12 * 60 ? 360 : 60;
+  // At most ~12 ticks, on whole hours, days, weeks or months (30 days) whatever the span:
+  // archives can hold insights years apart.
+  const step = TICK_STEPS.find((candidate) => span / candidate <= MAX_TICKS) ?? TICK_STEPS.at(-1)!;
   for (let tick = Math.ceil(first / step) * step; tick <= last; tick += step) {
-    const label = step === MINUTES_PER_DAY ? minuteToIso(tick).slice(0, 10) : minuteToIso(tick).slice(5, 16).replace('T', ' ');
+    const label = step >= MINUTES_PER_DAY ? minuteToIso(tick).slice(0, 10) : minuteToIso(tick).slice(5, 16).replace('T', ' ');
     parts.push(`<line class="tick" x1="${x(tick).toFixed(1)}" x2="${x(tick).toFixed(1)}" y1="${AXIS - 4}" y2="${height}"/>`, `<text class="tick" x="${x(tick).toFixed(1)}" y="${AXIS - 8}">${label}</text>`);
   }
   for (const view of views) {

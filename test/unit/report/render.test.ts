@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { trailInsights, type TrailInsights } from '../../../bench/report/sample-insights.js';
 import type { InsightRecord } from '../../../lib/insights/record.js';
 import { insightViews } from '../../../lib/report/insight-view.js';
+import { overviewSvg } from '../../../lib/report/overview.js';
 import { renderReport } from '../../../lib/report/render.js';
 import { datasetPath, insightExamples } from '../../support/datasets.js';
 
@@ -80,5 +81,16 @@ describe('Function: renderReport', () => {
     expect(sectionIds(html)).toEqual([]);
     expect(html).toContain('<p class="empty">No insights.</p>');
     expect(html).toContain('0 insights (0 open)');
+  });
+});
+
+describe('Function: overviewSvg', () => {
+  it('keeps a dozen time ticks at most, however far apart the insights are', () => {
+    // AWS's published examples span 2019 to 2024.
+    const records = [...insightExamples('records.json'), ...insightExamples('error-rate-2024.json')] as unknown as InsightRecord[];
+    const svg = overviewSvg(insightViews(records, []));
+
+    expect(svg.match(/<text class="tick"/g)!.length).toBeLessThanOrEqual(13);
+    expect(svg.match(/<rect class="bar /g)).toHaveLength(5);
   });
 });
