@@ -101,6 +101,9 @@ function paramError(message) {
   return error;
 }
 
+/** `insightDetails.eventSource` of group insights (lib/series/series.ts GROUP_EVENT_SOURCE). */
+const GROUP_EVENT_SOURCE = 'trail-insights.group';
+
 const param = async (resolveVariable, name) => {
   const value = await resolveVariable(`param:${name}, null`);
   return value === null || value === undefined ? '' : String(value);
@@ -138,9 +141,14 @@ async function resolveParams({ resolveVariable, resolveConfigurationProperty, op
     if (bucketWiring !== 'sns' && trailTopicArn) problems.push(`trailTopicArn is only used with bucketWiring=sns (bucketWiring is ${bucketWiring})`);
   }
   if (problems.length > 0) throw paramError(problems.join('\n'));
+  // pagingEventSources split for the two paging rules (infra/paging.yml): per-API sources,
+  // and whether the group insights page ('' pages everything).
+  const pagingEventSources = (await param(resolveVariable, 'pagingEventSources')).split(',').filter((source) => source !== '');
+  const pagingApiSources = pagingEventSources.filter((source) => source !== GROUP_EVENT_SOURCE).join(',');
+  const pagingGroups = String(pagingEventSources.length === 0 || pagingEventSources.includes(GROUP_EVENT_SOURCE));
   // A command that builds nothing still resolves the template's parameter defaults:
   // a placeholder that passes the bucket-name pattern keeps them valid.
-  return { trailBucket: values.trailBucket || 'trail-bucket-not-needed', trailTopicArn: values.trailTopicArn || '' };
+  return { trailBucket: values.trailBucket || 'trail-bucket-not-needed', trailTopicArn: values.trailTopicArn || '', pagingApiSources, pagingGroups };
 }
 
 /** provider.region: --region, else AWS_REGION / AWS_DEFAULT_REGION, else an error for commands that reach AWS. */

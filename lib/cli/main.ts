@@ -1,10 +1,11 @@
 import type { CliIo, Command } from './command.js';
+import { insightsCommand } from './commands/insights.js';
 import { replayCommand } from './commands/replay.js';
 
 export type { CliIo } from './command.js';
 
 /** Every command, in the order `--help` lists them. */
-const COMMANDS: readonly Command[] = [replayCommand];
+const COMMANDS: readonly Command[] = [replayCommand, insightsCommand];
 
 export const USAGE = `Usage: trail-insights <command> [options]
 

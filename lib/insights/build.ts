@@ -4,7 +4,7 @@ import { dayOf, MINUTES_PER_DAY, minuteToIso, type Minute } from '../time/minute
 import type { AttributionEntry, AttributionValue, InsightRecord } from './record.js';
 
 /** AWS reports at most this many values per attribution list. */
-const ATTRIBUTION_TOP = 5;
+export const ATTRIBUTION_TOP = 5;
 
 /** Events and attributions over one window of an insight (insight or baseline side). */
 export interface WindowFacts {

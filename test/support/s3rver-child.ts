@@ -17,11 +17,30 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
+import FilesystemStore from 's3rver/lib/stores/filesystem.js';
 import { toS3Notification } from './s3rver-events.js';
 import type { S3Notification, S3rverChildMessage, S3rverParentMessage } from './s3rver-events.js';
 
 const send = (message: S3rverChildMessage): void => {
   process.send?.(message);
+};
+
+// s3rver 3.7.1 prunes every directory beneath a would-be common prefix before it finds the
+// objects in it, so a Delimiter listing returns no CommonPrefixes for keys nested more than
+// one level below the prefix (S3 returns them). Listings with a delimiter are computed from
+// the full listing instead, as S3 defines them.
+const listObjects = FilesystemStore.prototype.listObjects;
+FilesystemStore.prototype.listObjects = async function (bucket, options) {
+  const { delimiter, prefix = '', maxKeys = Number.POSITIVE_INFINITY } = options;
+  if (!delimiter) return listObjects.call(this, bucket, options);
+  const all = await listObjects.call(this, bucket, { ...options, delimiter: '', maxKeys: Number.POSITIVE_INFINITY });
+  const commonPrefixes = new Set<string>();
+  const objects = all.objects.filter((object) => {
+    const at = object.key.indexOf(delimiter, prefix.length);
+    if (at >= 0) commonPrefixes.add(object.key.slice(0, at + delimiter.length));
+    return at < 0;
+  });
+  return { objects: objects.slice(0, maxKeys), commonPrefixes: [...commonPrefixes].sort(), isTruncated: objects.length > maxKeys };
 };
 
 const directory = mkdtempSync(join(tmpdir(), 'trail-insights-s3rver-'));

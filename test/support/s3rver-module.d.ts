@@ -26,3 +26,22 @@ declare module 's3rver' {
 
   export default S3rver;
 }
+
+/** s3rver 3.7.1's filesystem store (node_modules/s3rver/lib/stores/filesystem.js), patched in s3rver-child.ts. */
+declare module 's3rver/lib/stores/filesystem.js' {
+  interface ListOptions {
+    delimiter?: string;
+    startAfter?: string;
+    prefix?: string;
+    maxKeys?: number;
+  }
+  interface ListResult {
+    objects: Array<{ key: string }>;
+    commonPrefixes: string[];
+    isTruncated: boolean;
+  }
+  class FilesystemStore {
+    listObjects(bucket: string, options: ListOptions): Promise<ListResult>;
+  }
+  export default FilesystemStore;
+}

@@ -41,6 +41,7 @@ const FULL_PARAMS = {
   pagingStates: 'Start,End',
   pagingInsightTypes: 'ApiCallRateInsight',
   pagingEventSources: 'iam.amazonaws.com,ec2.amazonaws.com',
+  pagingFormat: 'chatbot',
   detectorConfigFile: 'detector.json',
   maxDecompressedBytes: '536870912',
   tableDeletionProtection: 'false',
@@ -376,27 +377,52 @@ describe('osls package (offline)', () => {
   });
 
   describe('paging', () => {
-    it('routes our Insights to the topic, Start only by default', () => {
-      const rule = resources(resolveScenario(minimal.template)).InsightsPagingRule!.Properties;
+    it('routes our Insights to the topic, Start only by default, per-API and group insights by their own rules', () => {
+      const template = resources(resolveScenario(minimal.template));
       const parameters = parameterValues(minimal.template);
 
-      expect(substitute(rule.EventBusName, parameters)).toBe('default');
-      expect(substitute(rule.EventPattern.source[0], parameters)).toBe('trail-insights');
-      expect(rule.EventPattern['detail-type']).toEqual(['AWS Insight via CloudTrail']);
-      expect(rule.EventPattern.detail.insightDetails).toEqual({ state: { 'Fn::Split': [',', { Ref: 'PagingStates' }] } });
-      expect(rule.Targets[0].Arn).toEqual({ Ref: 'PagingTopic' });
-      expect(rule.Targets[0].DeadLetterConfig.Arn).toEqual({ 'Fn::GetAtt': ['FailureQueue', 'Arn'] });
+      for (const name of ['InsightsPagingRule', 'GroupInsightsPagingRule']) {
+        const rule = template[name]!.Properties;
+        expect(substitute(rule.EventBusName, parameters)).toBe('default');
+        expect(substitute(rule.EventPattern.source[0], parameters)).toBe('trail-insights');
+        expect(rule.EventPattern['detail-type']).toEqual(['AWS Insight via CloudTrail']);
+        expect(rule.EventPattern.detail.insightDetails.state).toEqual({ 'Fn::Split': [',', { Ref: 'PagingStates' }] });
+        expect(rule.Targets[0].Arn).toEqual({ Ref: 'PagingTopic' });
+        expect(rule.Targets[0].DeadLetterConfig.Arn).toEqual({ 'Fn::GetAtt': ['FailureQueue', 'Arn'] });
+        // A readable text message by default (the chatbot variant with pagingFormat=chatbot).
+        expect(typeof rule.Targets[0].InputTransformer.InputTemplate).toBe('string');
+      }
+      expect(template.InsightsPagingRule!.Properties.EventPattern.detail.insightDetails.eventSource).toEqual([{ 'anything-but': ['trail-insights.group'] }]);
+      expect(template.GroupInsightsPagingRule!.Properties.EventPattern.detail.insightDetails.eventSource).toEqual(['trail-insights.group']);
+      expect(template.PagingTopicPolicy!.Properties.PolicyDocument.Statement[0].Condition.ArnEquals['aws:SourceArn']).toEqual([
+        { 'Fn::GetAtt': ['InsightsPagingRule', 'Arn'] },
+        { 'Fn::GetAtt': ['GroupInsightsPagingRule', 'Arn'] },
+      ]);
     });
 
-    it('narrows the paging rule by insight type and event source when asked', () => {
-      const rule = resources(resolveScenario(full.template)).InsightsPagingRule!.Properties;
+    it('narrows the paging rule by insight type and event source when asked, and sends chatbot notifications', () => {
+      const template = resources(resolveScenario(full.template));
+      const rule = template.InsightsPagingRule!.Properties;
 
       expect(rule.EventPattern.detail.insightDetails).toEqual({
         state: { 'Fn::Split': [',', { Ref: 'PagingStates' }] },
         insightType: { 'Fn::Split': [',', { Ref: 'PagingInsightTypes' }] },
-        eventSource: { 'Fn::Split': [',', { Ref: 'PagingEventSources' }] },
+        eventSource: { 'Fn::Split': [',', { Ref: 'PagingApiSources' }] },
       });
-      expect(full.template.Parameters!.PagingEventSources!.Default).toBe('iam.amazonaws.com,ec2.amazonaws.com');
+      expect(full.template.Parameters!.PagingApiSources!.Default).toBe('iam.amazonaws.com,ec2.amazonaws.com');
+      expect(full.template.Parameters!.PagingGroups!.Default).toBe('false');
+      expect(template.GroupInsightsPagingRule).toBeUndefined();
+      expect(rule.Targets[0].InputTransformer.InputTemplate['Fn::Sub']).toMatch(/^\{"version": "1.0", "source": "custom"/);
+    });
+
+    it('pages only group insights when pagingEventSources names only them', () => {
+      const template = resources(resolveScenario(minimal.template, { PagingEventSources: 'trail-insights.group', PagingApiSources: '', PagingGroups: 'true' }));
+
+      expect(template.InsightsPagingRule).toBeUndefined();
+      expect(template.GroupInsightsPagingRule).toBeDefined();
+      expect(template.PagingTopicPolicy!.Properties.PolicyDocument.Statement[0].Condition.ArnEquals['aws:SourceArn']).toEqual([
+        { 'Fn::GetAtt': ['GroupInsightsPagingRule', 'Arn'] },
+      ]);
     });
 
     it('creates a KMS-encrypted topic, or uses the given one and creates none', () => {

@@ -48,6 +48,13 @@ const testCases: { parameter: string; value: string; accepted: boolean; why: str
   { parameter: 'PagingInsightTypes', value: 'ApiCallRate', accepted: false, why: 'not an insight type' },
   { parameter: 'PagingEventSources', value: 'iam.amazonaws.com,sts.amazonaws.com', accepted: true, why: 'two services' },
   { parameter: 'PagingEventSources', value: 'iam', accepted: false, why: 'not an eventSource' },
+  { parameter: 'PagingEventSources', value: 'iam.amazonaws.com,trail-insights.group', accepted: true, why: 'a service and the group insights' },
+  { parameter: 'PagingEventSources', value: 'trail-insights.group', accepted: true, why: 'only the group insights' },
+  { parameter: 'PagingEventSources', value: 'trail-insights.groups', accepted: false, why: 'a misspelt group source' },
+  { parameter: 'PagingApiSources', value: 'trail-insights.group', accepted: false, why: 'groups page through their own rule' },
+  { parameter: 'PagingGroups', value: 'yes', accepted: false, why: 'not a boolean' },
+  { parameter: 'PagingFormat', value: 'chatbot', accepted: true, why: 'Amazon Q Developer / AWS Chatbot custom notifications' },
+  { parameter: 'PagingFormat', value: 'slack', accepted: false, why: 'not a supported format' },
   { parameter: 'PagingEventSources', value: 'iam.amazonaws.com, sts.amazonaws.com', accepted: false, why: 'a space after the comma' },
   { parameter: 'MaxDecompressedBytes', value: '536870912', accepted: true, why: 'a byte count' },
   { parameter: 'MaxDecompressedBytes', value: '512MB', accepted: false, why: 'a unit' },
@@ -122,7 +129,7 @@ describe('infra/params.cjs', () => {
     resolveRegion(options: Input['options'], command: string, env: Record<string, string>): string;
     commandOf(argv: string[]): string;
   };
-  const DECLARED = { bucketWiring: 'eventbridge', trailTopicArn: '', pagingEmail: '', logLevel: 'info' };
+  const DECLARED = { bucketWiring: 'eventbridge', trailTopicArn: '', pagingEmail: '', pagingEventSources: '', logLevel: 'info' };
   // osls resolves `param:x, null` to the stage's or the default value, or null when the
   // param is not set at all; --param values
   // arrive in `options.param` as name=value strings.
@@ -138,14 +145,24 @@ describe('infra/params.cjs', () => {
   const BUCKET = 'aws-cloudtrail-logs-111122223333-1a2b3c4d';
 
   it('passes the trail bucket through', async () => {
-    await expect(module.resolveParams(input({ trailBucket: BUCKET, bucketWiring: 'eventbridge' }), 'deploy')).resolves.toEqual({ trailBucket: BUCKET, trailTopicArn: '' });
+    await expect(module.resolveParams(input({ trailBucket: BUCKET, bucketWiring: 'eventbridge' }), 'deploy')).resolves.toMatchObject({ trailBucket: BUCKET, trailTopicArn: '' });
   });
 
   it('passes the topic through for the sns wiring', async () => {
-    await expect(module.resolveParams(input({ trailBucket: BUCKET, bucketWiring: 'sns', trailTopicArn: TOPIC }), 'deploy')).resolves.toEqual({
+    await expect(module.resolveParams(input({ trailBucket: BUCKET, bucketWiring: 'sns', trailTopicArn: TOPIC }), 'deploy')).resolves.toMatchObject({
       trailBucket: BUCKET,
       trailTopicArn: TOPIC,
     });
+  });
+
+  it.each([
+    ['', '', 'true', 'everything pages'],
+    ['iam.amazonaws.com,ec2.amazonaws.com', 'iam.amazonaws.com,ec2.amazonaws.com', 'false', 'only those services'],
+    ['iam.amazonaws.com,trail-insights.group', 'iam.amazonaws.com', 'true', 'a service and the groups'],
+    ['trail-insights.group', '', 'true', 'only the groups'],
+  ])('splits pagingEventSources %j for the two paging rules (%s, %s: %s)', async (pagingEventSources, pagingApiSources, pagingGroups) => {
+    const given = { trailBucket: BUCKET, bucketWiring: 'eventbridge', ...(pagingEventSources && { pagingEventSources }) };
+    await expect(module.resolveParams(input(given), 'deploy')).resolves.toMatchObject({ pagingApiSources, pagingGroups });
   });
 
   it.each([
