@@ -157,7 +157,8 @@ export async function validateTrail(options: ValidateTrailOptions): Promise<Vali
       });
       const linkProblem = next === undefined ? undefined : brokenLink(check, next);
       const status: DigestStatus = check.status === 'missing' || check.status === 'invalid' ? check.status : linkProblem ? 'invalid' : check.status;
-      const reason = check.status === 'missing' ? 'not found (a later digest links to it)' : (linkProblem ?? check.reason);
+      const reason =
+        check.status === 'missing' ? 'not found (a later digest links to it)' : [check.status === 'invalid' ? check.reason : undefined, linkProblem].filter(Boolean).join('; ') || check.reason;
       record(report.digests, digestResult(key, status, reason));
 
       const loaded = check.loaded;

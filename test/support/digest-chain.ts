@@ -237,10 +237,10 @@ export function buildTrail(options: TrailOptions): BuiltTrail {
   };
 }
 
-/** Writes the trail as `aws s3 sync` would: same layout, no metadata. */
-export function writeTrailToDirectory(trail: BuiltTrail, directory: string): void {
+/** Writes the trail as `aws s3 sync` would: same layout, no metadata (`strip`: a key prefix synced from, left out). */
+export function writeTrailToDirectory(trail: BuiltTrail, directory: string, strip = ''): void {
   for (const [key, object] of trail.objects) {
-    const path = join(directory, ...key.split('/'));
+    const path = join(directory, ...key.slice(key.startsWith(strip) ? strip.length : 0).split('/'));
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, object.body);
   }
