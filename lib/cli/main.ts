@@ -1,10 +1,11 @@
 import type { CliIo, Command } from './command.js';
 import { replayCommand } from './commands/replay.js';
+import { validateCommand } from './commands/validate.js';
 
 export type { CliIo } from './command.js';
 
 /** Every command, in the order `--help` lists them. */
-const COMMANDS: readonly Command[] = [replayCommand];
+const COMMANDS: readonly Command[] = [replayCommand, validateCommand];
 
 export const USAGE = `Usage: trail-insights <command> [options]
 
