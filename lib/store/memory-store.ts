@@ -100,6 +100,15 @@ export class MemoryStore implements Store {
     return mergeParts(account, region, parts, from, to, (bytes) => this.read<SeriesCounts[]>(bytes));
   }
 
+  async hasCounts(objectId: string, account: string, region: string, from: Minute, to: Minute): Promise<boolean> {
+    for (let day = dayOf(from); day <= dayOf(to); day++) {
+      for (const item of this.contributions.get(`${account}#${region}#${day}`)?.values() ?? []) {
+        if (item.objectId === objectId && item.max >= from && item.max <= to) return true;
+      }
+    }
+    return false;
+  }
+
   async quarantine(record: QuarantineRecord): Promise<void> {
     this.quarantined.set(record.objectId, encode(record));
   }
