@@ -89,6 +89,19 @@ export async function checkDigest(input: CheckDigestInput): Promise<DigestCheck>
   return problem === undefined ? { ...base, status: 'valid' } : { ...base, status: 'invalid', reason: problem };
 }
 
+/** Why `check`'s digest is not the one `next` links to, if it is not. */
+export function brokenLink(check: DigestCheck, next: DigestCheck): string | undefined {
+  const link = next.loaded?.digest;
+  if (check.loaded === undefined || link === undefined) return undefined;
+  if (link.previousDigestHashValue !== null && link.previousDigestHashValue.toLowerCase() !== check.loaded.sha256) {
+    return `its hash does not match previousDigestHashValue of the next digest (changed after the next digest was written)`;
+  }
+  if (check.signature !== undefined && link.previousDigestSignature !== null && link.previousDigestSignature.toLowerCase() !== check.signature.toLowerCase()) {
+    return 'its signature does not match previousDigestSignature of the next digest';
+  }
+  return undefined;
+}
+
 export type LogFileStatus = 'valid' | 'modified' | 'deleted';
 
 export interface LogFileCheck {

@@ -15,7 +15,7 @@
  */
 import { parseDigestKey, parseLogFileName, type DigestKey } from '../cloudtrail/log-key.js';
 import { forEachLimit } from '../store/backoff.js';
-import { checkDigest, checkLogFile, type DigestCheck, type DigestStatus, type LogFileStatus } from './checks.js';
+import { brokenLink, checkDigest, checkLogFile, type DigestCheck, type DigestStatus, type LogFileStatus } from './checks.js';
 import { coverage, type Window } from './coverage.js';
 import type { PublicKeySource } from './public-keys.js';
 import type { TrailObjects } from './trail-objects.js';
@@ -223,19 +223,6 @@ export async function validateTrail(options: ValidateTrailOptions): Promise<Vali
   }
   if (Number.isFinite(foundFrom)) report.found = { from: new Date(foundFrom).toISOString(), to: new Date(foundTo).toISOString() };
   return report;
-}
-
-/** Why `check`'s digest is not the one `next` links to, if it is not. */
-function brokenLink(check: DigestCheck, next: DigestCheck): string | undefined {
-  const link = next.loaded?.digest;
-  if (check.loaded === undefined || link === undefined) return undefined;
-  if (link.previousDigestHashValue !== null && link.previousDigestHashValue.toLowerCase() !== check.loaded.sha256) {
-    return `its hash does not match previousDigestHashValue of the next digest (changed after the next digest was written)`;
-  }
-  if (check.signature !== undefined && link.previousDigestSignature !== null && link.previousDigestSignature.toLowerCase() !== check.signature.toLowerCase()) {
-    return 'its signature does not match previousDigestSignature of the next digest';
-  }
-  return undefined;
 }
 
 /** Whether the report has nothing invalid, modified, deleted, missing or unlisted (gaps and unverified signatures aside). */
