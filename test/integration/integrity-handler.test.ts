@@ -1,5 +1,5 @@
 /**
- * The in-stack validation through functions/validate-digest/handler.ts on the local stack:
+ * The in-stack validation through functions/integrity/handler.ts on the local stack:
  * digests announced by s3rver's real S3 notifications (as SQS messages), signatures in
  * object metadata, keys from the local ListPublicKeys endpoint, the engine's counts in
  * DynamoDB Local (written by the real ingest handler), alerts on the PutEvents endpoint.
@@ -35,7 +35,7 @@ beforeAll(async () => {
     LOG_LEVEL: 'error',
     AWS_ENDPOINT_URL_CLOUDTRAIL: cloudtrail.url,
   });
-  validate = (await import('../../functions/validate-digest/handler.js')).handler as Handler;
+  validate = (await import('../../functions/integrity/handler.js')).handler as Handler;
   ingest = (await import('../../functions/ingest/handler.js')).handler as Handler;
 }, 120_000);
 afterAll(async () => {
@@ -77,7 +77,7 @@ async function alertsFor(account: string): Promise<IntegrityAlert[]> {
 
 const findings = (alert: IntegrityAlert | undefined) => (alert?.findings ?? []).map((f: Finding) => [f.kind, f.key, f.engine ?? '-']).sort();
 
-describe('validate-digest handler (local stack)', { timeout: 300_000 }, () => {
+describe('integrity handler (local stack)', { timeout: 300_000 }, () => {
   it('publishes nothing for an untouched trail, and one overdue alert once the digests stop', async () => {
     const { bucket, trail } = await uploaded();
     const account = trail.digestJson(trail.digestKeys[0]!).awsAccountId as string;
