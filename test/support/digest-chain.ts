@@ -67,6 +67,8 @@ export interface TrailOptions {
   key?: TestKey;
   /** Hours (0-based) with no digest and no log file: logging was off; the next digest starts a new chain. */
   offHours?: readonly number[];
+  /** The uncompressed content of log file `n` (1-based); small generated records by default. */
+  logBody?: (n: number, deliveredAt: number) => Buffer;
 }
 
 export interface BuiltTrail {
@@ -158,7 +160,7 @@ export function buildTrail(options: TrailOptions): BuiltTrail {
     const files = Array.from({ length: filesPerHour }, (_, i) => {
       const deliveredAt = windowStart + (5 + 20 * i) * 60_000;
       const logKey = `${logFolder}${datePath(deliveredAt)}/${account}_CloudTrail_${region}_${stamp(deliveredAt, false)}_${suffix(++counter)}.json.gz`;
-      const uncompressed = logFileBody(account, region, deliveredAt, counter);
+      const uncompressed = options.logBody?.(counter, deliveredAt) ?? logFileBody(account, region, deliveredAt, counter);
       objects.set(logKey, { body: gzipSync(uncompressed) });
       return {
         s3Bucket: bucket,
