@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
+import { destroyWhenAbandoned } from '../s3/body.js';
 
 /** An object of a trail, opened. */
 export interface TrailObject {
@@ -108,13 +109,4 @@ async function walk(directory: string): Promise<string[]> {
     else if (entry.isFile()) paths.push(path);
   }
   return paths;
-}
-
-/** An unread GetObject body keeps its socket busy until it times out: destroy it when the reader stops early. */
-async function* destroyWhenAbandoned(body: Readable): AsyncGenerator<Uint8Array> {
-  try {
-    for await (const chunk of body) yield chunk as Uint8Array;
-  } finally {
-    if (!body.destroyed) body.destroy();
-  }
 }

@@ -5,10 +5,10 @@
  */
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../lib/cli/main.js';
 import { useLocalAws } from '../support/aws-env.js';
 import { startCloudTrailServer, type CloudTrailServer } from '../support/cloudtrail-server.js';
 import { buildTrail, putTrailToS3, testKey, type BuiltTrail } from '../support/digest-chain.js';
+import { runCli } from '../support/run-cli.js';
 
 const aws = useLocalAws();
 const START = Date.UTC(2024, 1, 22, 0, 0, 31);
@@ -29,12 +29,7 @@ afterAll(async () => {
   await cloudtrail.close();
 });
 
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), interactive: false, env: process.env });
-  return { code, stdout, stderr };
-}
+const cli = (...argv: string[]) => runCli(argv, process.env);
 
 async function bucketWith(...trails: ((bucket: string) => BuiltTrail)[]) {
   const bucket = await aws.createTestBucket({ label: 'validate' });

@@ -2,18 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../../lib/cli/main.js';
 import { buildTrail, testKey, writeTrailToDirectory } from '../../support/digest-chain.js';
+import { runCli } from '../../support/run-cli.js';
 
 const temp = mkdtempSync(join(tmpdir(), 'trail-insights-validate-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), interactive: false, env: {} });
-  return { code, stdout, stderr };
-}
+const cli = (...argv: string[]) => runCli(argv);
 
 const KEY = testKey();
 const pem = join(temp, 'cloudtrail.pem');

@@ -79,6 +79,14 @@ const eventBridgeWildcard = (pattern: string) => new RegExp(`^${pattern.replace(
 const iamWildcard = (pattern: string) =>
   new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
 
+/** Keys of the two trail layouts (INSIGHTS-FORMAT.md), and the ones that must be left alone. */
+const keysUnder = (prefix: string, org: string) => ({
+  logFile: `${prefix}AWSLogs/${org}123456789012/CloudTrail/us-east-1/2026/11/22/123456789012_CloudTrail_us-east-1_20261122T1005Z_abcdefghijklmnop.json.gz`,
+  digest: `${prefix}AWSLogs/${org}123456789012/CloudTrail-Digest/us-east-1/2026/11/22/123456789012_CloudTrail-Digest_us-east-1_x_us-east-1_20261122T100510Z.json.gz`,
+  insight: `${prefix}AWSLogs/${org}123456789012/CloudTrail-Insight/us-east-1/2026/11/22/123456789012_CloudTrail-Insight_us-east-1_20261122T1005Z_abcdefghijklmnop.json.gz`,
+  config: `${prefix}AWSLogs/${org}123456789012/Config/us-east-1/2026/11/22/ConfigSnapshot/x.json.gz`,
+});
+
 describe('osls package (offline)', () => {
   let minimal: PackageResult;
   let full: PackageResult;
@@ -101,6 +109,17 @@ describe('osls package (offline)', () => {
     minimal?.cleanup();
     full?.cleanup();
   });
+
+  /** Both key layouts, each with the packaged template that serves it. */
+  const cases = [
+    { scenario: 'defaults', template: () => resolveScenario(minimal.template), parameters: () => parameterValues(minimal.template), keys: keysUnder('', '') },
+    {
+      scenario: 'organization trail under a prefix',
+      template: () => resolveScenario(full.template),
+      parameters: () => parameterValues(full.template),
+      keys: keysUnder('cloudtrail/', 'o-a1b2c3d4e5/'),
+    },
+  ];
 
   const scenarios = (): { name: string; template: Template }[] => [
     { name: 'defaults', template: resolveScenario(minimal.template) },
@@ -280,22 +299,6 @@ describe('osls package (offline)', () => {
   });
 
   describe('which keys are read and written', () => {
-    // Keys of the two trail layouts (INSIGHTS-FORMAT.md), and the ones that must be left alone.
-    const keysUnder = (prefix: string, org: string) => ({
-      logFile: `${prefix}AWSLogs/${org}123456789012/CloudTrail/us-east-1/2026/11/22/123456789012_CloudTrail_us-east-1_20261122T1005Z_abcdefghijklmnop.json.gz`,
-      digest: `${prefix}AWSLogs/${org}123456789012/CloudTrail-Digest/us-east-1/2026/11/22/123456789012_CloudTrail-Digest_us-east-1_x_us-east-1_20261122T100510Z.json.gz`,
-      insight: `${prefix}AWSLogs/${org}123456789012/CloudTrail-Insight/us-east-1/2026/11/22/123456789012_CloudTrail-Insight_us-east-1_20261122T1005Z_abcdefghijklmnop.json.gz`,
-    });
-
-    const cases = [
-      { scenario: 'defaults', template: () => resolveScenario(minimal.template), parameters: () => parameterValues(minimal.template), keys: keysUnder('', '') },
-      {
-        scenario: 'organization trail under a prefix',
-        template: () => resolveScenario(full.template),
-        parameters: () => parameterValues(full.template),
-        keys: keysUnder('cloudtrail/', 'o-a1b2c3d4e5/'),
-      },
-    ];
 
     it.each(cases)('ingest reads log files only ($scenario)', ({ template, parameters, keys }) => {
       const read = iamWildcard(substitute(statements(template(), 'IngestRole').ReadTrailLogFiles!.Resource!, parameters()));
@@ -434,22 +437,6 @@ describe('osls package (offline)', () => {
     });
   });
   describe('integrity validator', () => {
-    const keysUnder = (prefix: string, org: string) => ({
-      logFile: `${prefix}AWSLogs/${org}123456789012/CloudTrail/us-east-1/2026/11/22/123456789012_CloudTrail_us-east-1_20261122T1005Z_abcdefghijklmnop.json.gz`,
-      digest: `${prefix}AWSLogs/${org}123456789012/CloudTrail-Digest/us-east-1/2026/11/22/123456789012_CloudTrail-Digest_us-east-1_x_us-east-1_20261122T100510Z.json.gz`,
-      insight: `${prefix}AWSLogs/${org}123456789012/CloudTrail-Insight/us-east-1/2026/11/22/123456789012_CloudTrail-Insight_us-east-1_20261122T1005Z_abcdefghijklmnop.json.gz`,
-      config: `${prefix}AWSLogs/${org}123456789012/Config/us-east-1/2026/11/22/ConfigSnapshot/x.json.gz`,
-    });
-    const cases = [
-      { scenario: 'defaults', template: () => resolveScenario(minimal.template), parameters: () => parameterValues(minimal.template), keys: keysUnder('', '') },
-      {
-        scenario: 'organization trail under a prefix',
-        template: () => resolveScenario(full.template),
-        parameters: () => parameterValues(full.template),
-        keys: keysUnder('cloudtrail/', 'o-a1b2c3d4e5/'),
-      },
-    ];
-
     it.each(cases)('reads digests and log files only, and writes nothing to the bucket ($scenario)', ({ template, parameters, keys }) => {
       const granted = statements(template(), 'IntegrityRole');
       const read = [granted.ReadDigestsAndLogFiles!.Resource!].flat().map((resource) => iamWildcard(substitute(resource, parameters())));
