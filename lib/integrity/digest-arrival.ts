@@ -88,8 +88,11 @@ export async function validateArrivedDigest(deps: IntegrityDeps, bucket: string,
         reason: `the chain starts again: no digest from ${new Date(known.lastEndTime).toISOString()} (${known.lastKey}) to ${digest.digestStartTime}; logging or log file validation was off`,
       });
     }
+  } else if ((digest.previousDigestS3Bucket ?? bucket) !== bucket) {
+    // The trail's bucket changed: the earlier bucket is outside this function's role.
+    deps.log.info('previous digest in another bucket; link not checked', { bucket, key, previous: `s3://${digest.previousDigestS3Bucket}/${digest.previousDigestS3Object}` });
   } else {
-    const previousBucket = digest.previousDigestS3Bucket ?? bucket;
+    const previousBucket = bucket;
     previous = await checkDigest({ objects: deps.objectsIn(previousBucket), bucket: previousBucket, key: digest.previousDigestS3Object, keys: deps.keys, ...(signal && { signal }) });
     const where = { bucket: previousBucket, key: digest.previousDigestS3Object };
     if (previous.status === 'missing') findings.push({ kind: 'digest-missing', ...where, reason: `deleted: the digest after it (${key}) links to it` });

@@ -65,6 +65,8 @@ export interface Gap {
   /** ISO times: the end of the digest before, the start of the digest after. */
   from: string;
   to: string;
+  /** The chain goes on in another bucket (the trail's bucket changed): the digest it links to there, not validated. */
+  continuesIn?: string;
 }
 
 export interface ValidationReport {
@@ -190,6 +192,17 @@ export async function validateTrail(options: ValidateTrailOptions): Promise<Vali
           report.gaps.push({ chain, from: new Date(older.endTime).toISOString().replace('.000', ''), to: loaded.digest.digestStartTime });
           cursor = { key: older };
         }
+      } else if (objects.hasMetadata && (loaded.digest.previousDigestS3Bucket ?? bucket) !== bucket) {
+        // As aws-cli follows a chain into the trail's earlier bucket; here one source is read, so the walk stops and says where it would go.
+        const elsewhere = parseDigestKey(loaded.digest.previousDigestS3Bucket!, previous);
+        report.gaps.push({
+          chain,
+          from: elsewhere ? new Date(elsewhere.endTime).toISOString().replace('.000', '') : loaded.digest.digestStartTime,
+          to: loaded.digest.digestStartTime,
+          continuesIn: objects.where(loaded.digest.previousDigestS3Bucket!, previous),
+        });
+        const older = olderThan(key.endTime);
+        if (older) cursor = { key: older };
       } else {
         const previousKey = parseDigestKey(bucket, (check.toSource ?? ((ref: string) => ref))(previous));
         if (previousKey === undefined) {

@@ -67,6 +67,8 @@ export interface TrailOptions {
   key?: TestKey;
   /** Hours (0-based) with no digest and no log file: logging was off; the next digest starts a new chain. */
   offHours?: readonly number[];
+  /** The digest the first one links to, elsewhere (the trail's earlier bucket). */
+  firstPrevious?: { bucket: string; key: string };
   /** The uncompressed content of log file `n` (1-based); small generated records by default. */
   logBody?: (n: number, deliveredAt: number) => Buffer;
 }
@@ -137,7 +139,11 @@ export function buildTrail(options: TrailOptions): BuiltTrail {
   const logKeys: string[][] = [];
   const json = new Map<string, Record<string, unknown>>();
   let counter = 0;
-  let previous: { key: string; sha: string; signature: string } | undefined;
+  let previous: { bucket?: string; key: string; sha: string; signature: string } | undefined = options.firstPrevious && {
+    ...options.firstPrevious,
+    sha: '0'.repeat(64),
+    signature: 'ab'.repeat(256),
+  };
 
   const signDigest = (digestKey: string, content: Record<string, unknown>, privateKey: KeyObject) => {
     const bytes = Buffer.from(JSON.stringify(content));
@@ -182,7 +188,7 @@ export function buildTrail(options: TrailOptions): BuiltTrail {
       digestSignatureAlgorithm: 'SHA256withRSA',
       newestEventTime: files.at(-1)?.newestEventTime ?? null,
       oldestEventTime: files[0]?.oldestEventTime ?? null,
-      previousDigestS3Bucket: previous ? bucket : null,
+      previousDigestS3Bucket: previous ? (previous.bucket ?? bucket) : null,
       previousDigestS3Object: previous?.key ?? null,
       previousDigestHashValue: previous?.sha ?? null,
       previousDigestHashAlgorithm: previous ? 'SHA-256' : null,

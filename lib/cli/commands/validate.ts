@@ -120,7 +120,8 @@ export function summary(report: ValidationReport): string {
   if (unlisted > 0) lines.push(`${unlisted} log file${unlisted === 1 ? '' : 's'} present but in no digest`);
   const unverified = report.digests.filter((d) => d.status === 'unverified').length;
   if (unverified > 0) lines.push(`${unverified} digest signature${unverified === 1 ? '' : 's'} not verifiable (see above)`);
-  if (report.gaps.length > 0) lines.push(`${report.gaps.length} gap${report.gaps.length === 1 ? '' : 's'} in the digest chains (logging or validation was off)`);
+  const gaps = report.gaps.filter((gap) => gap.continuesIn === undefined).length;
+  if (gaps > 0) lines.push(`${gaps} gap${gaps === 1 ? '' : 's'} in the digest chains (logging or validation was off)`);
   if (report.notCovered.length > 0) lines.push(`${report.notCovered.length} log file${report.notCovered.length === 1 ? '' : 's'} outside the digests' time (newer than the newest digest, or in a gap): not judged`);
   return `${lines.join('\n')}\n`;
 }
@@ -174,7 +175,13 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
         }
       },
     });
-    for (const gap of report.gaps) io.stdout(`No log files were delivered by CloudTrail between ${gap.from} and ${gap.to} (${gap.chain})\n`);
+    for (const gap of report.gaps) {
+      io.stdout(
+        gap.continuesIn === undefined
+          ? `No log files were delivered by CloudTrail between ${gap.from} and ${gap.to} (${gap.chain})\n`
+          : `The chain continues in another bucket before ${gap.to}: ${gap.continuesIn} (not validated here; run validate on that bucket)\n`,
+      );
+    }
     io.stdout(`\n${summary(report)}`);
     return isAllValid(report) ? 0 : 1;
   } catch (error) {

@@ -126,6 +126,17 @@ describe('validateTrail', () => {
     expect(isAllValid(report)).toBe(true);
   });
 
+  it('stops at a link into another bucket (the trail moved) and says where the chain goes on', async () => {
+    const elsewhere = 'AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2024/02/22/111122223333_CloudTrail-Digest_us-east-1_management_us-east-1_20240222T000031Z.json.gz';
+    const built = trail({ firstPrevious: { bucket: 'old-trail-bucket', key: elsewhere } });
+
+    const report = await validateS3(built);
+
+    expect(statuses(report).digests).toEqual(['valid', 'valid', 'valid', 'valid']);
+    expect(report.gaps).toEqual([{ chain: expect.any(String), from: '2024-02-22T00:00:31Z', to: '2024-02-22T00:00:31Z', continuesIn: `s3://old-trail-bucket/${elsewhere}` }]);
+    expect(isAllValid(report)).toBe(true);
+  });
+
   it('notices a digest edited after the next one was written, from the link alone', async () => {
     // Re-signed with CloudTrail's own key: only the next digest's recorded hash can tell.
     const built = trail();
