@@ -163,6 +163,15 @@ describe('integrity handler (local stack)', { timeout: 300_000 }, () => {
     expect(alerts[0]!.findings[0]!.reason).toContain('no digest from 2024-02-22T01:00:31.000Z');
   });
 
+  it('does not reach into another bucket when the chain moved there (the role reads the trail bucket only)', async () => {
+    const { bucket, trail } = await uploaded({ hours: 1, firstPrevious: { bucket: 'the-old-trail-bucket', key: 'AWSLogs/x/CloudTrail-Digest/old.json.gz' } });
+    const account = trail.digestJson(trail.digestKeys[0]!).awsAccountId as string;
+
+    await deliver(validate, bucket, trail.digestKeys);
+
+    expect(await alertsFor(account)).toEqual([]);
+  });
+
   it('leaves keys that are not digests alone (sns wiring announces everything)', async () => {
     const { bucket, trail } = await uploaded({ hours: 1 });
     const account = trail.digestJson(trail.digestKeys[0]!).awsAccountId as string;
