@@ -29,6 +29,7 @@ export interface ChainWatch {
   claimOverdue(chain: string, lastEndTime: number): Promise<boolean>;
 }
 
+/** In memory, for unit tests and the CLI. */
 export class MemoryChainWatch implements ChainWatch {
   private readonly states = new Map<string, ChainState>();
 
@@ -58,6 +59,15 @@ const PK = 'V';
 const S = (value: string): AttributeValue => ({ S: value });
 const N = (value: number): AttributeValue => ({ N: String(value) });
 
+/**
+ * Chain items in the engine's table.
+ *
+ * @example
+ * ```ts
+ * const chains = new DynamoDbChainWatch(new DynamoDBClient({}), 'trail-insights-prod');
+ * await chains.list();
+ * ```
+ */
 export class DynamoDbChainWatch implements ChainWatch {
   constructor(
     private readonly client: DynamoDBClient,

@@ -21,7 +21,14 @@ export interface Window {
   end: number;
 }
 
-/** Joins windows that touch (a chain's digests share boundaries) into stretches. */
+/**
+ * Joins windows that touch (a chain's digests share boundaries) into stretches.
+ *
+ * @example
+ * ```ts
+ * stretches([{ start: 0, end: 10 }, { start: 10, end: 20 }, { start: 40, end: 50 }]); // [{ start: 0, end: 20 }, { start: 40, end: 50 }]
+ * ```
+ */
 export function stretches(windows: readonly Window[]): Window[] {
   const sorted = [...windows].sort((a, b) => a.start - b.start);
   const merged: Window[] = [];

@@ -32,7 +32,15 @@ export interface TrailObjects {
   where(bucket: string, key: string): string;
 }
 
-/** Reads a trail in S3 (the standard credential chain; `AWS_ENDPOINT_URL_S3` honoured). */
+/**
+ * Reads a trail in S3 (the standard credential chain; `AWS_ENDPOINT_URL_S3` honoured).
+ *
+ * @example
+ * ```ts
+ * const objects = new S3TrailObjects(new S3Client({}), 'aws-cloudtrail-logs-111122223333-1a2b3c4d');
+ * const digest = await objects.open(objects.bucket, digestKey); // { body, signature, signatureAlgorithm }
+ * ```
+ */
 export class S3TrailObjects implements TrailObjects {
   readonly hasMetadata = true;
   readonly name: string;
@@ -77,7 +85,14 @@ export class S3TrailObjects implements TrailObjects {
   }
 }
 
-/** Reads a copy of a trail on disk (`aws s3 sync` output): no metadata, so no digest signatures of their own. */
+/**
+ * Reads a copy of a trail on disk (`aws s3 sync` output): no metadata, so no digest signatures of their own.
+ *
+ * @example
+ * ```ts
+ * for await (const key of new DirectoryTrailObjects('./trail-copy').list('AWSLogs/')) console.log(key);
+ * ```
+ */
 export class DirectoryTrailObjects implements TrailObjects {
   readonly hasMetadata = false;
 

@@ -18,6 +18,11 @@ import type { SqsBatchResponse } from './ingest-event.js';
  * The integrity validator wired to AWS: S3 for the trail, CloudTrail for public keys,
  * the engine's table (counts, and the chains' last digests), EventBridge for alerts.
  * Built once per container.
+ *
+ * @example
+ * ```ts
+ * const deps = integrityRuntime(runtimeConfigFrom(process.env));
+ * ```
  */
 export function integrityRuntime(config: RuntimeConfig): IntegrityDeps {
   const s3 = new S3Client({ forcePathStyle: config.s3ForcePathStyle });
@@ -54,6 +59,11 @@ const isSqsBatch = (event: unknown): event is { Records: { messageId: string; bo
  * notifications of new digests (from its queue, or direct) validate each. A failing
  * message is reported for retry alone (partial batch response); after the queue's
  * receive limit it dead-letters, and that pages.
+ *
+ * @example
+ * ```ts
+ * await handleIntegrityEvent(deps, { source: 'aws.events', 'detail-type': 'Scheduled Event' }); // { overdue: 0 }
+ * ```
  */
 export async function handleIntegrityEvent(deps: IntegrityDeps, event: unknown, signal?: AbortSignal): Promise<SqsBatchResponse | { overdue: number } | void> {
   if (isSchedule(event)) return { overdue: (await findOverdueDigests(deps)).length };
