@@ -78,7 +78,11 @@ export async function checkDigest(input: CheckDigestInput): Promise<DigestCheck>
   const toSource = (ref: string): string => (ref.startsWith(named.location.prefix) ? here.location.prefix + ref.slice(named.location.prefix.length) : ref);
   const signature = input.signature ?? object.signature;
   const base = { loaded, toSource, ...(signature !== undefined && { signature }) };
-  if (signature === undefined) return { ...base, status: 'unverified', reason: 'no signature: a copy without S3 metadata, and no later digest vouches for it' };
+  if (signature === undefined) {
+    // CloudTrail always writes the metadata: in S3 its absence means the object was rewritten.
+    if (objects.hasMetadata) return { ...base, status: 'invalid', reason: 'no signature in the object metadata (x-amz-meta-signature): rewritten after delivery' };
+    return { ...base, status: 'unverified', reason: 'no signature: a copy without S3 metadata, and no later digest vouches for it' };
+  }
   if (object.signatureAlgorithm !== undefined && object.signatureAlgorithm !== digest.digestSignatureAlgorithm) {
     return { ...base, status: 'invalid', reason: `signature algorithm ${object.signatureAlgorithm} in metadata, ${digest.digestSignatureAlgorithm} in the digest` };
   }

@@ -75,6 +75,11 @@ describe('validateTrail', () => {
       expected: { digest: 'invalid', reason: /signature verification failed/ },
     },
     {
+      name: 'a digest re-uploaded without its signature metadata',
+      tamper: (t) => (t.objects.set(t.digestKeys[3]!, { body: t.objects.get(t.digestKeys[3]!)!.body }), t.digestKeys[3]!),
+      expected: { digest: 'invalid', reason: /no signature in the object metadata/ },
+    },
+    {
       name: 'a log file added that no digest lists',
       tamper: (t) => t.addUnlistedLogFile(Math.floor((START + 90 * 60_000) / 60_000)),
       expected: { log: 'unlisted', reason: /no digest lists it/ },
@@ -166,7 +171,7 @@ describe('validateTrail', () => {
       expect(isAllValid(report)).toBe(true);
     });
 
-    it.each(tamperings.filter((t) => !/copied|another key/.test(t.name)))('detects $name', async ({ tamper, expected }) => {
+    it.each(tamperings.filter((t) => !/copied|another key|metadata/.test(t.name)))('detects $name', async ({ tamper, expected }) => {
       const built = trail();
       const target = tamper(built);
 
