@@ -1,11 +1,12 @@
 import type { CliIo, Command } from './command.js';
 import { insightsCommand } from './commands/insights.js';
 import { replayCommand } from './commands/replay.js';
+import { validateCommand } from './commands/validate.js';
 
 export type { CliIo } from './command.js';
 
 /** Every command, in the order `--help` lists them. */
-const COMMANDS: readonly Command[] = [replayCommand, insightsCommand];
+export const COMMANDS: readonly Command[] = [replayCommand, insightsCommand, validateCommand];
 
 export const USAGE = `Usage: trail-insights <command> [options]
 

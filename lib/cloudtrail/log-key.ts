@@ -57,6 +57,11 @@ const LOG_KEY = new RegExp(
 );
 const DIGEST_KEY = new RegExp(`(?:^|/)AWSLogs/(?:${ORG_ID}/)?${ACCOUNT}/CloudTrail-Digest/`);
 const INSIGHT_KEY = new RegExp(`(?:^|/)AWSLogs/(?:${ORG_ID}/)?${ACCOUNT}/CloudTrail-Insight/`);
+// `<trail>` may hold underscores: the fixed-width stamp and the home region are read from the end.
+const DIGEST_PATH = new RegExp(
+  `^(?<prefix>(?:[^]*/)?)AWSLogs/(?:(?<orgId>${ORG_ID})/)?(?<account>${ACCOUNT})/CloudTrail-Digest/(?<region>${REGION})/\\d{4}/\\d{2}/\\d{2}/` +
+    `\\k<account>_CloudTrail-Digest_\\k<region>_(?<trail>[^/]+)_(?<homeRegion>${REGION})_(?<stamp>\\d{8}T\\d{6}Z)\\.json\\.gz$`,
+);
 const LOG_NAME = new RegExp(
   `^(?<account>${ACCOUNT})_CloudTrail_(?<region>${REGION})_(?<stamp>\\d{8}T\\d{4}Z)_[A-Za-z0-9]+\\.json(?:\\.gz)?$`,
 );
@@ -143,4 +148,40 @@ export function parseLogFileName(fileName: string): { account: string; region: s
   // Date.UTC rolls 20231345T9999Z over into a later date; only a stamp that reads back the same is real.
   if (minute === undefined || minuteToStamp(minute) !== groups.stamp) return undefined;
   return { account: groups.account, region: groups.region, deliveryMinute: minute };
+}
+
+/** What the key of a CloudTrail digest file says (INSIGHTS-FORMAT.md, "Input"; CloudTrail user guide, "digest file structure"). */
+export interface DigestKey {
+  key: string;
+  location: LogLocation;
+  /** The account whose logs it covers (the member account of an organization trail). */
+  account: string;
+  /** The region whose logs it covers (its private key is that region's). */
+  region: string;
+  trail: string;
+  homeRegion: string;
+  /** The digest's end time, from its name, as epoch milliseconds (second precision). */
+  endTime: number;
+}
+
+/**
+ * Reads a digest file key:
+ * `[<prefix>/]AWSLogs/[<o-orgid>/]<account>/CloudTrail-Digest/<region>/YYYY/MM/DD/<account>_CloudTrail-Digest_<region>_<trail>_<home-region>_<YYYYMMDDTHHmmssZ>.json.gz`.
+ * `undefined` for any other key, or a stamp that is not a real UTC time.
+ *
+ * @example
+ * ```ts
+ * parseDigestKey('trail', 'AWSLogs/111122223333/CloudTrail-Digest/us-east-2/2015/08/17/111122223333_CloudTrail-Digest_us-east-2_my-trail_us-east-2_20150817T150131Z.json.gz');
+ * // { account: '111122223333', region: 'us-east-2', trail: 'my-trail', homeRegion: 'us-east-2', endTime: 1439823691000, ... }
+ * ```
+ */
+export function parseDigestKey(bucket: string, key: string): DigestKey | undefined {
+  const groups = DIGEST_PATH.exec(key)?.groups;
+  if (groups === undefined) return undefined;
+  const { prefix = '', orgId, account = '', region = '', trail = '', homeRegion = '', stamp = '' } = groups;
+  const endTime = Date.UTC(+stamp.slice(0, 4), +stamp.slice(4, 6) - 1, +stamp.slice(6, 8), +stamp.slice(9, 11), +stamp.slice(11, 13), +stamp.slice(13, 15));
+  // Date.UTC rolls 20231345T999999Z over into a later date; only a stamp that reads back the same is real.
+  if (new Date(endTime).toISOString().replace(/[-:]|\.\d{3}/g, '') !== stamp) return undefined;
+  const location: LogLocation = orgId === undefined ? { bucket, prefix } : { bucket, prefix, orgId };
+  return { key, location, account, region, trail, homeRegion, endTime };
 }

@@ -151,7 +151,30 @@ export class EventBridgePublisher implements Publisher {
   }
 
   async publish(insights: readonly PublishedInsight[]): Promise<void> {
-    let pending = this.prepare(insights);
+    await this.deliver(insights.map((insight) => ({ eventID: insight.record.eventID, entry: this.entryFor(insight) })));
+  }
+
+  /**
+   * Publishes events of another detail-type on the same bus, source and retry rules (the
+   * integrity validator's alerts). `id` plays the part of an insight's eventID: the
+   * deterministic key entries are deduplicated and failures reported by.
+   *
+   * @example
+   * ```ts
+   * await publisher.publishEvents([{ id: alert.alertId, detailType: 'CloudTrail Log Integrity Alert', detail: alert, time: new Date() }]);
+   * ```
+   */
+  async publishEvents(events: readonly { id: string; detailType: string; detail: unknown; time: Date }[]): Promise<void> {
+    await this.deliver(
+      events.map((event) => ({
+        eventID: event.id,
+        entry: { Source: this.source, DetailType: event.detailType, Detail: JSON.stringify(event.detail), Time: event.time, EventBusName: this.eventBusName },
+      })),
+    );
+  }
+
+  private async deliver(entries: readonly { eventID: string; entry: PutEventsRequestEntry }[]): Promise<void> {
+    let pending = this.prepare(entries);
     const permanent: RoundFailure[] = [];
     for (let attempt = 1; pending.length > 0; attempt++) {
       const failures: RoundFailure[] = [];
@@ -178,14 +201,12 @@ export class EventBridgePublisher implements Publisher {
    * each checked against the request limit before anything is sent: an oversized record
    * would fail on every retry, so fail before delivering the others twice.
    */
-  private prepare(insights: readonly PublishedInsight[]): PendingEntry[] {
+  private prepare(entries: readonly { eventID: string; entry: PutEventsRequestEntry }[]): PendingEntry[] {
     const seen = new Set<string>();
     const pending: PendingEntry[] = [];
-    for (const insight of insights) {
-      const eventID = insight.record.eventID;
+    for (const { eventID, entry } of entries) {
       if (seen.has(eventID)) continue;
       seen.add(eventID);
-      const entry = this.entryFor(insight);
       const size = putEventsEntrySize(entry);
       if (size > PUT_EVENTS_LIMITS.maxBytes) throw new PutEventsEntryTooLargeError(eventID, size, PUT_EVENTS_LIMITS.maxBytes);
       pending.push({ eventID, entry, size });

@@ -1,5 +1,6 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
+import { destroyWhenAbandoned } from '../s3/body.js';
 
 /** Where log objects are read from: S3 in Lambda, the filesystem in the CLI. */
 export interface ObjectSource {
@@ -39,17 +40,5 @@ export class S3ObjectSource implements ObjectSource {
       if ((error as { name?: string }).name === 'NoSuchKey') throw new ObjectGoneError(bucket, key);
       throw error;
     }
-  }
-}
-
-/**
- * Iterates a body stream and destroys it if the consumer stops early (an error, an
- * abort): an unread GetObject body keeps its socket busy until it times out.
- */
-async function* destroyWhenAbandoned(body: Readable): AsyncGenerator<Uint8Array> {
-  try {
-    for await (const chunk of body) yield chunk as Uint8Array;
-  } finally {
-    if (!body.destroyed) body.destroy();
   }
 }

@@ -205,6 +205,19 @@ export class DynamoDbStore implements Store {
     return mergeParts(account, region, parts, from, to, decodedSeries);
   }
 
+  async hasCounts(objectId: string, account: string, region: string, from: Minute, to: Minute): Promise<boolean> {
+    for (let day = dayOf(from); day <= dayOf(to); day++) {
+      // Sort keys start with the item's last minute: `<to>$` sorts after every `<to>#...`.
+      const items = await this.query({
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ProjectionExpression: 'sk, o, p',
+        ExpressionAttributeValues: { ':pk': S(Keys.contributionPk(account, region, day)), ':from': S(pad(from, 'minute')), ':to': S(`${pad(to, 'minute')}$`) },
+      });
+      if (items.some((item) => objectIdFromSk(requireS(item, 'sk'), optionalS(item, 'o'), optionalN(item, 'p')) === objectId)) return true;
+    }
+    return false;
+  }
+
   async quarantine(record: QuarantineRecord): Promise<void> {
     // Plain attributes, not bytes: an operator reads these in the console.
     await this.put({

@@ -176,6 +176,17 @@ export class MemoryStore implements Store {
     return mergeParts(account, region, parts, from, to, (part) => part.series);
   }
 
+  async hasCounts(objectId: string, account: string, region: string, from: Minute, to: Minute): Promise<boolean> {
+    this.sweep();
+    for (let day = dayOf(from); day <= dayOf(to); day++) {
+      const items = this.contributions.get(`${account}#${region}#${day}`) ?? [];
+      for (let i = firstReaching(items, from); i < items.length && items[i]!.value.max <= to; i++) {
+        if (items[i]!.value.objectId === objectId) return true;
+      }
+    }
+    return false;
+  }
+
   async quarantine(record: QuarantineRecord): Promise<void> {
     this.sweep();
     const expiry = expiresAt(record.minute * 60, this.now(), this.retention.quarantine);

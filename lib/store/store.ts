@@ -35,6 +35,13 @@ export interface CountStore {
    * to those minutes. Strongly consistent: a contribution applied before the call is in it.
    */
   readContributions(account: string, region: string, from: Minute, to: Minute): Promise<Contribution[]>;
+  /**
+   * Whether counts of `objectId` are stored for the account-region with their last minute
+   * in `[from, to]`: the integrity validator says with each alert whether the engine counted
+   * a file found modified, deleted or unlisted. `false` too for an object with nothing to
+   * count (it leaves no item) and for one past the contribution retention.
+   */
+  hasCounts(objectId: string, account: string, region: string, from: Minute, to: Minute): Promise<boolean>;
   /** Records a log object that could not be counted, and why. Idempotent. */
   quarantine(record: QuarantineRecord): Promise<void>;
   readQuarantine(objectId: string): Promise<QuarantineRecord | undefined>;

@@ -271,6 +271,38 @@ export function storeContract(name: string, factory: StoreFactory, options: Stor
     it('reads exactly the applied counts over random windows with multi-part objects (property)', property(900));
   });
 
+  describe(`Store contract (${name}): hasCounts`, () => {
+    const cases = [
+      { name: 'a one-item object', knobs: undefined, objectId: () => newObjectId('counted') },
+      { name: 'a multi-part object', knobs: { maxItemBytes: 900 }, objectId: () => newObjectId('parts') },
+      { name: 'an object id too long for a key', knobs: undefined, objectId: () => `${newObjectId('long')}/${'x'.repeat(700)}` },
+    ];
+
+    it.each(cases)('finds $name by id, account-region and a window holding its last minute', async ({ knobs, objectId }) => {
+      const store = await fresh(knobs);
+      const account = newAccount();
+      const id = objectId();
+      const minutes: Array<[number, number]> = Array.from({ length: 40 }, (_, i) => [DAY0 + MINUTES_PER_DAY - 20 + i, i + 1]);
+      await store.applyFile(id, [contribution(id, account, 'us-east-1', { 'c|ec2.amazonaws.com|RunInstances': minutes, 'c|iam.amazonaws.com|CreateUser': minutes })]);
+      const last = DAY0 + MINUTES_PER_DAY + 19;
+
+      expect(await store.hasCounts(id, account, 'us-east-1', DAY0 + MINUTES_PER_DAY - 30, last + 5)).toBe(true);
+      expect(await store.hasCounts(id, account, 'us-east-1', last, last)).toBe(true);
+      expect(await store.hasCounts(`${id}-other`, account, 'us-east-1', DAY0, last + 5)).toBe(false);
+      expect(await store.hasCounts(id, account, 'eu-west-1', DAY0, last + 5)).toBe(false);
+      expect(await store.hasCounts(id, account, 'us-east-1', last + 1, last + 600)).toBe(false);
+    });
+
+    it('answers false for an object with nothing to count', async () => {
+      const store = await fresh();
+      const account = newAccount();
+      const id = newObjectId('empty');
+      await store.applyFile(id, []);
+
+      expect(await store.hasCounts(id, account, 'us-east-1', DAY0, DAY0 + MINUTES_PER_DAY)).toBe(false);
+    });
+  });
+
   describe(`Store contract (${name}): quarantine`, () => {
     it('stores a record once and returns it', async () => {
       const store = await fresh();

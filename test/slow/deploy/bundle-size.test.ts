@@ -16,17 +16,30 @@ import { isObject, type Json } from './support/template.js';
  * builds (mainFields main-first: 950 KB, 283 KB gzip) or minification off (1539 KB).
  */
 const BUDGET = { bytes: 900 * 1024, gzipBytes: 280 * 1024 };
+/**
+ * Per-function budgets where they differ. integrity: 706 KB raw / 210 KB gzip on 2026-12-06
+ * (the CloudTrail client and the digest code on top of the S3, DynamoDB and EventBridge
+ * clients); the same ceiling leaves it ~190 KB to grow.
+ */
+const BUDGETS: Record<string, typeof BUDGET> = { integrity: { bytes: 900 * 1024, gzipBytes: 280 * 1024 } };
 
 const functions = Object.keys(readServerlessConfig().functions);
 
 /** The IAM prefix of each SDK client package. */
-const IAM_PREFIX: Record<string, string> = { 'client-dynamodb': 'dynamodb', 'client-s3': 's3', 'client-eventbridge': 'events', 'lib-dynamodb': 'dynamodb' };
+const IAM_PREFIX: Record<string, string> = {
+  'client-dynamodb': 'dynamodb',
+  'client-s3': 's3',
+  'client-eventbridge': 'events',
+  'lib-dynamodb': 'dynamodb',
+  'client-cloudtrail': 'cloudtrail',
+};
 
 /** SDK operations authorised under another action's name. */
 const ACTION_OF: Record<string, string | null> = {
   'dynamodb:TransactWriteItems': null, // authorised per contained Put/Update/Delete/ConditionCheck
   'dynamodb:TransactGetItems': 'dynamodb:GetItem',
   's3:HeadObject': 's3:GetObject',
+  's3:ListObjectsV2': 's3:ListBucket',
   's3:CreateMultipartUpload': 's3:PutObject',
   's3:UploadPart': 's3:PutObject',
   's3:CompleteMultipartUpload': 's3:PutObject',
@@ -50,6 +63,10 @@ const DOCUMENT_COMMANDS: Record<string, string> = {
  * Operations compiled in but never sent by that function, with the reason. Keep short:
  * each entry is a permission the function would lack if the code path were ever taken.
  */
+const NOT_SENT: Record<string, Record<string, string>> = {
+  integrity: { 'dynamodb:BatchWriteItem': 'compiled in with DynamoDbStore, which the function only reads with (hasCounts, readQuarantine)' },
+};
+
 /** IAM actions the code of a bundle sends, from the `*Command` imports of its own sources. */
 function actionsSentBy(bundle: BundleResult): Set<string> {
   const actions = new Set<string>();
@@ -110,14 +127,16 @@ describe('Lambda bundles (as osls package builds them)', () => {
   afterAll(() => rmSync(outRoot, { recursive: true, force: true }));
 
   it('builds one bundle per function in serverless.yml', () => {
-    expect(functions.sort()).toEqual(['evaluate', 'ingest']);
+    expect(functions.sort()).toEqual(['evaluate', 'ingest', 'integrity']);
   });
 
   it.each(functions)('%s stays within the size budget', (fn) => {
     const bundle = bundles.get(fn)!;
 
-    expect(bundle.bytes).toBeLessThanOrEqual(BUDGET.bytes);
-    expect(bundle.gzipBytes).toBeLessThanOrEqual(BUDGET.gzipBytes);
+    const budget = BUDGETS[fn] ?? BUDGET;
+
+    expect(bundle.bytes).toBeLessThanOrEqual(budget.bytes);
+    expect(bundle.gzipBytes).toBeLessThanOrEqual(budget.gzipBytes);
   });
 
   it.each(functions)('%s imports nothing but Node built-ins (the zip has no node_modules)', (fn) => {
@@ -146,7 +165,7 @@ describe('Lambda bundles (as osls package builds them)', () => {
     const granted = actionsGrantedTo(roleOf(fn));
 
     // Act
-    const missing = [...sent].filter((action) => !granted.has(action));
+    const missing = [...sent].filter((action) => !granted.has(action) && !(action in (NOT_SENT[fn] ?? {})));
 
     // Assess
     expect(sent.size).toBeGreaterThan(0);

@@ -14,6 +14,8 @@
  *   configuration to its first CloudFormation request, in the region written;
  * - `npm ...`: the script exists; `npx tsx FILE`, `npx vitest run PATH`: the file exists;
  * - `aws SERVICE OPERATION`: the operation exists in that service's SDK client;
+ * - `trail-insights COMMAND ...`: the command exists and its usage lists every option and
+ *   subcommand written (its behaviour is tested with the CLI's own tests);
  * - each `sh` block: valid shell (`bash -n`).
  *
  * A command of any other kind fails the test until it is given a check here.
@@ -24,6 +26,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forEachBounded } from '../../../lib/async/bounded.js';
+import { COMMANDS } from '../../../lib/cli/main.js';
 import { docCommands, shellWords, type DocCommand } from './support/doc-commands.js';
 import { REPO_ROOT, runOsls, type OslsRun } from './support/package.js';
 
@@ -45,7 +48,7 @@ const VARS: Record<string, string> = Object.fromEntries(
 /** The command a line runs: `X=$(command)` runs `command`. */
 const commandOf = (text: string): string => /^[A-Z_]+=\$\((.*)\)$/.exec(text)?.[1] ?? text;
 
-type Kind = 'osls' | 'npm' | 'tsx' | 'vitest' | 'aws' | 'assignment' | 'shell' | 'cfn-guard';
+type Kind = 'osls' | 'npm' | 'tsx' | 'vitest' | 'aws' | 'trail-insights' | 'assignment' | 'shell' | 'cfn-guard';
 function kindOf(text: string): Kind | undefined {
   const command = commandOf(text);
   if (/^npx osls /.test(command) || /^npm run (package|deploy) -- /.test(command)) return 'osls';
@@ -53,6 +56,7 @@ function kindOf(text: string): Kind | undefined {
   if (/^npx tsx /.test(command)) return 'tsx';
   if (/^npx vitest run \S+$/.test(command)) return 'vitest';
   if (/^aws /.test(command)) return 'aws';
+  if (/^trail-insights( |$)/.test(command)) return 'trail-insights';
   if (/^[A-Z_]+=[^$]+$/.test(command)) return 'assignment';
   if (/^(jq |\[ -s )/.test(command)) return 'shell';
   if (/^node_modules\/\S+\/cfn-guard validate /.test(command)) return 'cfn-guard';
@@ -120,6 +124,19 @@ describe('Commands in README.md and docs/deploy.md, run as written (offline)', (
     expect(empty.map(where)).toEqual([]);
   });
 
+  it('trail-insights: every command exists and takes the options written', () => {
+    const wrong = ofKind('trail-insights').flatMap((c) => {
+      const [, name, ...args] = shellWords(commandOf(c.text), VARS);
+      const command = COMMANDS.find((candidate) => candidate.name === name);
+      if (command === undefined) return [`${where(c)} (no command ${name})`];
+      const options = args.filter((arg) => arg.startsWith('--')).map((arg) => arg.split('=')[0]!);
+      const subcommand = name === 'insights' && args[0] !== undefined && !args[0].startsWith('-') ? [args[0]] : [];
+      return [...options, ...subcommand].filter((word) => !new RegExp(`(^|[\\s|\\[])${word}\\b`).test(command.usage)).map((word) => `${where(c)} (${word})`);
+    });
+    expect(ofKind('trail-insights').length).toBeGreaterThan(3);
+    expect(wrong).toEqual([]);
+  });
+
   it('aws: every operation exists in its service', () => {
     const require = createRequire(import.meta.url);
     // The AWS CLI's high-level commands, by the API operation they send.
@@ -128,6 +145,9 @@ describe('Commands in README.md and docs/deploy.md, run as written (offline)', (
       's3 ls': ['client-s3', 'ListObjectsV2'],
       's3 rm': ['client-s3', 'DeleteObject'],
       'logs tail': ['client-cloudwatch-logs', 'FilterLogEvents'],
+      's3 sync': ['client-s3', 'ListObjectsV2'],
+      // aws-cli's own validator: DescribeTrails, ListPublicKeys, then S3 reads.
+      'cloudtrail validate-logs': ['client-cloudtrail', 'ListPublicKeys'],
     };
     const CLIENT: Record<string, string> = {
       s3api: 'client-s3',
@@ -136,6 +156,7 @@ describe('Commands in README.md and docs/deploy.md, run as written (offline)', (
       sqs: 'client-sqs',
       sns: 'client-sns',
       logs: 'client-cloudwatch-logs',
+      cloudtrail: 'client-cloudtrail',
     };
     const unknown = ofKind('aws').filter((c) => {
       const [, service = '', operation = ''] = shellWords(commandOf(c.text));

@@ -64,10 +64,29 @@ const statements = (template: Template, role: string): Record<string, JsonObject
       .map((statement) => [String(statement.Sid), statement]),
   );
 
+/** The event source mapping reading `queue`. */
+const mappingOf = (template: Template, queue: string) =>
+  ofType(template, 'AWS::Lambda::EventSourceMapping').find(([, mapping]) => mapping.Properties.EventSourceArn['Fn::GetAtt']?.[0] === queue)![1];
+/** The schedule expressions of the rules invoking `fn`. */
+const schedulesOf = (template: Template, fn: string) =>
+  ofType(template, 'AWS::Events::Rule')
+    .filter(([, rule]) => rule.Properties.ScheduleExpression && JSON.stringify(rule.Properties.Targets).includes(`"${fn}"`))
+    .map(([, rule]) => rule);
+const invokeConfigOf = (template: Template, fn: string) =>
+  ofType(template, 'AWS::Lambda::EventInvokeConfig').find(([, config]) => config.Properties.FunctionName.Ref === fn)![1];
+
 /** EventBridge's `wildcard` and IAM's resource wildcards, as regular expressions. */
 const eventBridgeWildcard = (pattern: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
 const iamWildcard = (pattern: string) =>
   new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+
+/** Keys of the two trail layouts (INSIGHTS-FORMAT.md), and the ones that must be left alone. */
+const keysUnder = (prefix: string, org: string) => ({
+  logFile: `${prefix}AWSLogs/${org}123456789012/CloudTrail/us-east-1/2026/11/22/123456789012_CloudTrail_us-east-1_20261122T1005Z_abcdefghijklmnop.json.gz`,
+  digest: `${prefix}AWSLogs/${org}123456789012/CloudTrail-Digest/us-east-1/2026/11/22/123456789012_CloudTrail-Digest_us-east-1_x_us-east-1_20261122T100510Z.json.gz`,
+  insight: `${prefix}AWSLogs/${org}123456789012/CloudTrail-Insight/us-east-1/2026/11/22/123456789012_CloudTrail-Insight_us-east-1_20261122T1005Z_abcdefghijklmnop.json.gz`,
+  config: `${prefix}AWSLogs/${org}123456789012/Config/us-east-1/2026/11/22/ConfigSnapshot/x.json.gz`,
+});
 
 describe('osls package (offline)', () => {
   let minimal: PackageResult;
@@ -92,6 +111,17 @@ describe('osls package (offline)', () => {
     full?.cleanup();
   });
 
+  /** Both key layouts, each with the packaged template that serves it. */
+  const cases = [
+    { scenario: 'defaults', template: () => resolveScenario(minimal.template), parameters: () => parameterValues(minimal.template), keys: keysUnder('', '') },
+    {
+      scenario: 'organization trail under a prefix',
+      template: () => resolveScenario(full.template),
+      parameters: () => parameterValues(full.template),
+      keys: keysUnder('cloudtrail/', 'o-a1b2c3d4e5/'),
+    },
+  ];
+
   const scenarios = (): { name: string; template: Template }[] => [
     { name: 'defaults', template: resolveScenario(minimal.template) },
     { name: 'every option', template: resolveScenario(full.template) },
@@ -106,7 +136,7 @@ describe('osls package (offline)', () => {
     });
 
     it('ships each function as its ESM bundle and source map, nothing else', () => {
-      expect(Object.keys(minimal.artifacts).sort()).toEqual(['evaluate', 'ingest']);
+      expect(Object.keys(minimal.artifacts).sort()).toEqual(['evaluate', 'ingest', 'integrity']);
       for (const [fn, zip] of Object.entries(minimal.artifacts)) {
         expect(zipEntryNames(zip).sort()).toEqual([`functions/${fn}/handler.mjs`, `functions/${fn}/handler.mjs.map`]);
       }
@@ -156,14 +186,14 @@ describe('osls package (offline)', () => {
   describe('functions', () => {
     it('run on nodejs22.x, arm64, each with its own role', () => {
       const functions = ofType(minimal.template, 'AWS::Lambda::Function');
-      expect(functions).toHaveLength(2);
+      expect(functions).toHaveLength(3);
       for (const [, fn] of functions) {
         expect(fn.Properties.Runtime).toBe('nodejs22.x');
         expect(fn.Properties.Architectures).toEqual(['arm64']);
       }
       const roles = functions.map(([, fn]) => JSON.stringify(fn.Properties.Role));
-      expect(new Set(roles).size).toBe(2);
-      expect(ofType(minimal.template, 'AWS::IAM::Role').map(([name]) => name).sort()).toEqual(['EvaluateRole', 'IngestRole']);
+      expect(new Set(roles).size).toBe(3);
+      expect(ofType(minimal.template, 'AWS::IAM::Role').map(([name]) => name).sort()).toEqual(['EvaluateRole', 'IngestRole', 'IntegrityRole']);
     });
 
     it('get the environment the code reads, optional values only when set', () => {
@@ -191,7 +221,7 @@ describe('osls package (offline)', () => {
     });
 
     it('ingest reads the ingest queue with partial batch responses', () => {
-      const [[, mapping]] = ofType(minimal.template, 'AWS::Lambda::EventSourceMapping') as [[string, TemplateResource & { Properties: any }]];
+      const mapping = mappingOf(minimal.template, 'IngestQueue');
 
       expect(mapping.Properties.EventSourceArn).toEqual({ 'Fn::GetAtt': ['IngestQueue', 'Arn'] });
       expect(mapping.Properties.FunctionName).toEqual({ 'Fn::GetAtt': ['IngestLambdaFunction', 'Arn'] });
@@ -201,10 +231,10 @@ describe('osls package (offline)', () => {
 
     it('evaluate runs every 5 minutes, ends before the next run, and sends failures to the failure queue', () => {
       const evaluate = resources(minimal.template).EvaluateLambdaFunction!;
-      const schedules = ofType(minimal.template, 'AWS::Events::Rule').filter(([, rule]) => rule.Properties.ScheduleExpression);
-      const [[, invokeConfig]] = ofType(minimal.template, 'AWS::Lambda::EventInvokeConfig') as [[string, TemplateResource & { Properties: any }]];
+      const schedules = schedulesOf(minimal.template, 'EvaluateLambdaFunction');
+      const invokeConfig = invokeConfigOf(minimal.template, 'EvaluateLambdaFunction');
 
-      expect(schedules.map(([, rule]) => rule.Properties.ScheduleExpression)).toEqual(['rate(5 minutes)']);
+      expect(schedules.map((rule) => rule.Properties.ScheduleExpression)).toEqual(['rate(5 minutes)']);
       expect(evaluate.Properties.Timeout).toBeLessThan(300);
       expect(invokeConfig.Properties.FunctionName).toEqual({ Ref: 'EvaluateLambdaFunction' });
       expect(invokeConfig.Properties.DestinationConfig.OnFailure.Destination).toEqual({ 'Fn::GetAtt': ['FailureQueue', 'Arn'] });
@@ -220,7 +250,7 @@ describe('osls package (offline)', () => {
     it('hides a batch for at least 6x the ingest timeout plus the batching window', () => {
       const queue = resources(minimal.template).IngestQueue!.Properties;
       const ingest = resources(minimal.template).IngestLambdaFunction!.Properties;
-      const [[, mapping]] = ofType(minimal.template, 'AWS::Lambda::EventSourceMapping') as [[string, TemplateResource & { Properties: any }]];
+      const mapping = mappingOf(minimal.template, 'IngestQueue');
 
       const window = mapping.Properties.MaximumBatchingWindowInSeconds ?? 0;
 
@@ -272,22 +302,6 @@ describe('osls package (offline)', () => {
   });
 
   describe('which keys are read and written', () => {
-    // Keys of the two trail layouts (INSIGHTS-FORMAT.md), and the ones that must be left alone.
-    const keysUnder = (prefix: string, org: string) => ({
-      logFile: `${prefix}AWSLogs/${org}123456789012/CloudTrail/us-east-1/2026/11/22/123456789012_CloudTrail_us-east-1_20261122T1005Z_abcdefghijklmnop.json.gz`,
-      digest: `${prefix}AWSLogs/${org}123456789012/CloudTrail-Digest/us-east-1/2026/11/22/123456789012_CloudTrail-Digest_us-east-1_x_us-east-1_20261122T100510Z.json.gz`,
-      insight: `${prefix}AWSLogs/${org}123456789012/CloudTrail-Insight/us-east-1/2026/11/22/123456789012_CloudTrail-Insight_us-east-1_20261122T1005Z_abcdefghijklmnop.json.gz`,
-    });
-
-    const cases = [
-      { scenario: 'defaults', template: () => resolveScenario(minimal.template), parameters: () => parameterValues(minimal.template), keys: keysUnder('', '') },
-      {
-        scenario: 'organization trail under a prefix',
-        template: () => resolveScenario(full.template),
-        parameters: () => parameterValues(full.template),
-        keys: keysUnder('cloudtrail/', 'o-a1b2c3d4e5/'),
-      },
-    ];
 
     it.each(cases)('ingest reads log files only ($scenario)', ({ template, parameters, keys }) => {
       const read = iamWildcard(substitute(statements(template(), 'IngestRole').ReadTrailLogFiles!.Resource!, parameters()));
@@ -448,6 +462,80 @@ describe('osls package (offline)', () => {
       const queues = alarms.map(([, alarm]) => JSON.stringify(alarm.Properties.Dimensions as Json));
       expect(queues.some((dimensions) => dimensions.includes('IngestDeadLetterQueue'))).toBe(true);
       expect(queues.some((dimensions) => dimensions.includes('FailureQueue'))).toBe(true);
+    });
+  });
+  describe('integrity validator', () => {
+    it.each(cases)('reads digests and log files only, and writes nothing to the bucket ($scenario)', ({ template, parameters, keys }) => {
+      const granted = statements(template(), 'IntegrityRole');
+      const read = [granted.ReadDigestsAndLogFiles!.Resource!].flat().map((resource) => iamWildcard(substitute(resource, parameters())));
+      const arn = (key: string) => `arn:aws:s3:::${TRAIL_BUCKET}/${key}`;
+      const readable = (key: string) => read.some((pattern) => pattern.test(arn(key)));
+
+      expect(readable(keys.digest)).toBe(true);
+      expect(readable(keys.logFile)).toBe(true);
+      expect(readable(keys.insight)).toBe(false);
+      expect(readable(keys.config)).toBe(false);
+      const actions = Object.values(granted).flatMap((statement) => [statement.Action].flat());
+      expect(actions.filter((action) => String(action).startsWith('s3:')).sort()).toEqual(['s3:GetObject', 's3:ListBucket']);
+      expect(actions.filter((action) => String(action).startsWith('cloudtrail:'))).toEqual(['cloudtrail:ListPublicKeys']);
+    });
+
+    it.each(cases)('lists log file folders only ($scenario)', ({ template, parameters, keys }) => {
+      const list = statements(template(), 'IntegrityRole').ListLogFiles!;
+      const prefix = iamWildcard(substitute((list.Condition as any).StringLike['s3:prefix'], parameters()));
+
+      expect(substitute(list.Resource!, parameters())).toBe(`arn:aws:s3:::${TRAIL_BUCKET}`);
+      expect(prefix.test(keys.logFile.slice(0, keys.logFile.lastIndexOf('/') + 1))).toBe(true);
+      expect(prefix.test(keys.digest)).toBe(false);
+      expect(prefix.test(keys.insight)).toBe(false);
+    });
+
+    it('hears of digests only, from the trail bucket (eventbridge wiring), or from the bucket\'s topic (sns wiring)', () => {
+      const rule = resources(resolveScenario(minimal.template)).TrailDigestCreatedRule!.Properties;
+      const parameters = parameterValues(minimal.template);
+      const pattern = eventBridgeWildcard(substitute(rule.EventPattern.detail.object.key[0].wildcard, parameters));
+      const keys = keysUnder('', '');
+      const viaSns = resources(resolveScenario(minimal.template, SNS_WIRING));
+
+      expect(substitute(rule.EventPattern.detail.bucket.name[0], parameters)).toBe(TRAIL_BUCKET);
+      expect(pattern.test(keys.digest)).toBe(true);
+      expect(pattern.test(keys.logFile)).toBe(false);
+      expect(pattern.test(keys.insight)).toBe(false);
+      expect(rule.Targets[0].Arn).toEqual({ 'Fn::GetAtt': ['DigestQueue', 'Arn'] });
+      expect(viaSns.TrailTopicDigestSubscription!.Properties).toMatchObject({ TopicArn: { Ref: 'TrailTopicArn' }, Endpoint: { 'Fn::GetAtt': ['DigestQueue', 'Arn'] }, RawMessageDelivery: true });
+      expect(viaSns.TrailDigestCreatedRule).toBeUndefined();
+      // The s3 wiring cannot announce digests (overlapping prefixes): nothing may send to the queue.
+      const viaS3 = resources(resolveScenario(full.template));
+      expect(viaS3.DigestQueuePolicy).toBeUndefined();
+      expect(viaS3.TrailDigestCreatedRule).toBeUndefined();
+    });
+
+    it('reads its queue with partial batch responses, hides a batch for 6x its timeout, and dead-letters after 5 receives', () => {
+      const mapping = mappingOf(minimal.template, 'DigestQueue');
+      const queue = resources(minimal.template).DigestQueue!.Properties;
+      const fn = resources(minimal.template).IntegrityLambdaFunction!.Properties;
+
+      expect(mapping.Properties.FunctionName).toEqual({ 'Fn::GetAtt': ['IntegrityLambdaFunction', 'Arn'] });
+      expect(mapping.Properties.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+      expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(6 * fn.Timeout);
+      expect(queue.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': ['DigestDeadLetterQueue', 'Arn'] }, maxReceiveCount: 5 });
+    });
+
+    it('looks for overdue digests every 15 minutes, failures to the failure queue', () => {
+      expect(schedulesOf(minimal.template, 'IntegrityLambdaFunction').map((rule) => rule.Properties.ScheduleExpression)).toEqual(['rate(15 minutes)']);
+      expect(invokeConfigOf(minimal.template, 'IntegrityLambdaFunction').Properties.DestinationConfig.OnFailure.Destination).toEqual({ 'Fn::GetAtt': ['FailureQueue', 'Arn'] });
+    });
+
+    it('pages every alert under its own detail-type, through the same topic', () => {
+      const template = resources(resolveScenario(minimal.template));
+      const rule = template.IntegrityPagingRule!.Properties;
+      const [insightsRule] = template.PagingTopicPolicy!.Properties.PolicyDocument.Statement as JsonObject[];
+
+      expect(rule.EventPattern).toEqual({ source: [{ Ref: 'EventSource' }], 'detail-type': ['CloudTrail Log Integrity Alert'] });
+      expect(rule.Targets[0].Arn).toEqual({ Ref: 'PagingTopic' });
+      expect((insightsRule!.Condition as any).ArnEquals['aws:SourceArn']).toContainEqual({ 'Fn::GetAtt': ['IntegrityPagingRule', 'Arn'] });
+      const alarms = ofType(resolveScenario(minimal.template), 'AWS::CloudWatch::Alarm').map(([name]) => name);
+      expect(alarms).toEqual(expect.arrayContaining(['DigestDeadLettersAlarm', 'IntegrityErrorsAlarm']));
     });
   });
 });

@@ -3,19 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../../lib/cli/main.js';
 import { keyOrderViolations } from '../../support/aws-key-order.js';
 import { datasetPath } from '../../support/datasets.js';
+import { runCli } from '../../support/run-cli.js';
 
 const temp = mkdtempSync(join(tmpdir(), 'trail-insights-cli-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), interactive: false, env: {} });
-  return { code, stdout, stderr };
-}
+const cli = (...argv: string[]) => runCli(argv);
 
 const invictus = datasetPath('invictus-stratus-run');
 

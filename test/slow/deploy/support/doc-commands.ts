@@ -1,7 +1,8 @@
 /**
  * The shell commands a document tells its reader to run: every line of its fenced `sh`
  * blocks (backslash continuations joined, comments dropped) and every inline code span in
- * its prose that starts with a command this project documents (`npx`, `npm`, `aws`).
+ * its prose that starts with a command this project documents (`npx`, `npm`, `aws`,
+ * `trail-insights`).
  */
 export interface DocCommand {
   /** As written, continuations joined. */
@@ -15,7 +16,7 @@ export interface DocCommand {
   jsonAbove?: string;
 }
 
-const INLINE_COMMAND = /^(npx|npm|aws) /;
+const INLINE_COMMAND = /^(npx|npm|aws|trail-insights) /;
 
 export function docCommands(markdown: string): DocCommand[] {
   const lines = markdown.split('\n');
