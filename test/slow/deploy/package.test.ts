@@ -411,6 +411,7 @@ describe('osls package (offline)', () => {
       expect(template.PagingTopicPolicy!.Properties.PolicyDocument.Statement[0].Condition.ArnEquals['aws:SourceArn']).toEqual([
         { 'Fn::GetAtt': ['InsightsPagingRule', 'Arn'] },
         { 'Fn::GetAtt': ['GroupInsightsPagingRule', 'Arn'] },
+        { 'Fn::GetAtt': ['IntegrityPagingRule', 'Arn'] },
       ]);
     });
 
@@ -436,6 +437,7 @@ describe('osls package (offline)', () => {
       expect(template.GroupInsightsPagingRule).toBeDefined();
       expect(template.PagingTopicPolicy!.Properties.PolicyDocument.Statement[0].Condition.ArnEquals['aws:SourceArn']).toEqual([
         { 'Fn::GetAtt': ['GroupInsightsPagingRule', 'Arn'] },
+        { 'Fn::GetAtt': ['IntegrityPagingRule', 'Arn'] },
       ]);
     });
 
